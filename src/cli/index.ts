@@ -1,0 +1,36 @@
+/**
+ * The ionpath CLI: yargs wiring only. Each command lives in its own file and exports a
+ * yargs CommandModule; register it in COMMANDS below.
+ */
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
+import { reportError } from './common.js';
+import { infoCommand } from './info.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const COMMANDS: CommandModule<any, any>[] = [infoCommand];
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    let y = yargs(argv)
+      .scriptName('ionpath')
+      .usage('ionpath <command> [options]\n\nFrom a crystal structure to Li-migration barriers.')
+      .strict()
+      .demandCommand(1, 'Say which command to run (ionpath --help lists them).')
+      .recommendCommands()
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .fail((msg, err, yy) => {
+        if (err) throw err;
+        process.stderr.write(`ionpath: ${msg}\n\n`);
+        yy.showHelp((s: string) => process.stderr.write(s + '\n'));
+        process.exitCode = 2;
+      })
+      .help()
+      .alias('h', 'help')
+      .version();
+    for (const c of COMMANDS) y = y.command(c);
+    await y.parseAsync();
+  } catch (e) {
+    reportError(e);
+  }
+}

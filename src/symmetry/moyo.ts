@@ -1,0 +1,109 @@
+/**
+ * The one place that touches @spglib/moyo-wasm: symmetry detection of a cell, space-group
+ * tables (Hall settings, operations, Wyckoff positions). Loaded synchronously on first use.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as moyo from '@spglib/moyo-wasm';
+import type { MoyoDataset, MoyoHallSymbolEntry, MoyoWyckoffPosition, MoyoSpaceGroupType } from '@spglib/moyo-wasm';
+
+let ready = false;
+
+function ensureReady(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  const wasmPath = require.resolve('@spglib/moyo-wasm/moyo_wasm_bg.wasm');
+  moyo.initSync({ module: readFileSync(wasmPath) });
+  ready = true;
+}
+
+/** A symmetry operation on fractional coordinates: x' = R x + t (R row-major 3×3 integers). */
+export interface SymOp {
+  readonly rotation: readonly [number, number, number, number, number, number, number, number, number];
+  readonly translation: readonly [number, number, number];
+}
+
+export type HallEntry = MoyoHallSymbolEntry;
+export type WyckoffEntry = MoyoWyckoffPosition;
+export type SpaceGroupType = MoyoSpaceGroupType;
+export type SymmetryDataset = MoyoDataset;
+
+const hallCache = new Map<number, HallEntry[]>();
+
+/** All settings (Hall entries) of an ITA space group number 1–230, ordered by Hall number. */
+export function hallEntriesOf(number: number): HallEntry[] {
+  if (!Number.isInteger(number) || number < 1 || number > 230) throw new Error(`space group number must be 1–230, got ${number}`);
+  ensureReady();
+  let e = hallCache.get(number);
+  if (!e) {
+    e = moyo.hall_symbol_entries_from_number(number);
+    hallCache.set(number, e);
+  }
+  return e;
+}
+
+/** The Hall entry for a Hall number 1–530. */
+export function hallEntry(hallNumber: number): HallEntry {
+  if (!Number.isInteger(hallNumber) || hallNumber < 1 || hallNumber > 530) throw new Error(`Hall number must be 1–530, got ${hallNumber}`);
+  ensureReady();
+  return moyo.hall_symbol_entry(hallNumber);
+}
+
+/** Every Hall entry (1–530). */
+export function allHallEntries(): HallEntry[] {
+  const out: HallEntry[] = [];
+  for (let n = 1; n <= 230; n++) out.push(...hallEntriesOf(n));
+  return out;
+}
+
+/** The ITA standard setting's type description (number 1–230). */
+export function spaceGroupType(number: number): SpaceGroupType {
+  hallEntriesOf(number); // validates
+  return moyo.space_group_type(number);
+}
+
+const opsCache = new Map<number, SymOp[]>();
+
+/** All operations of a setting in its conventional cell (centring translations included). */
+export function operationsOfHall(hallNumber: number): SymOp[] {
+  let ops = opsCache.get(hallNumber);
+  if (!ops) {
+    const h = hallEntry(hallNumber);
+    ops = moyo.operations_from_number(h.number, { type: 'HallNumber', value: hallNumber }, false);
+    opsCache.set(hallNumber, ops);
+  }
+  return ops;
+}
+
+/** Wyckoff positions of a setting, general position first, then by decreasing multiplicity. */
+export function wyckoffPositionsOfHall(hallNumber: number): WyckoffEntry[] {
+  hallEntry(hallNumber);
+  return moyo.wyckoff_positions(hallNumber);
+}
+
+/** A cell for symmetry analysis: lattice rows (Å), fractional positions, integer types. */
+export interface SymmetryCell {
+  lattice: readonly (readonly number[])[];
+  positions: readonly (readonly number[])[];
+  types: readonly number[];
+}
+
+/**
+ * Symmetry of a cell. `symprec` is the distance tolerance in Å; `setting` 'Standard'
+ * (ITA standard settings) or 'Spglib' (spglib's choices).
+ */
+export function analyzeCell(cell: SymmetryCell, symprec = 0.01, setting: 'Standard' | 'Spglib' = 'Standard'): SymmetryDataset {
+  ensureReady();
+  const basis = cell.lattice.flat() as number[];
+  const json = JSON.stringify({
+    lattice: { basis },
+    positions: cell.positions.map((p) => [p[0], p[1], p[2]]),
+    numbers: [...cell.types],
+  });
+  try {
+    return moyo.analyze_cell(json, symprec, setting);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`symmetry analysis failed (symprec ${symprec} Å): ${msg}`);
+  }
+}
