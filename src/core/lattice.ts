@@ -47,6 +47,12 @@ export class Lattice {
     for (const [k, x] of Object.entries(p)) {
       if (!Number.isFinite(x) || x <= 0) throw new Error(`lattice parameter ${k} must be a positive number, got ${x}`);
     }
+    for (const [k, x] of [['alpha', alpha], ['beta', beta], ['gamma', gamma]] as const) {
+      if (!(x < 180)) throw new Error(`lattice angle ${k} must be below 180°, got ${x}`);
+    }
+    if (!(alpha + beta + gamma < 360 && alpha < beta + gamma && beta < alpha + gamma && gamma < alpha + beta)) {
+      throw new Error(`lattice angles ${alpha}, ${beta}, ${gamma} do not form a cell`);
+    }
     const cosA = cosDeg(alpha);
     const cosB = cosDeg(beta);
     const cosG = cosDeg(gamma);

@@ -33,9 +33,9 @@ export interface Site {
 }
 
 export interface SiteInput {
-  frac: Vec3 | number[];
+  frac: Vec3 | readonly number[];
   label?: string;
-  species: Species[] | string;
+  species: readonly Species[] | string;
   properties?: SiteProperties;
 }
 

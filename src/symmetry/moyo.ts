@@ -17,7 +17,11 @@ function ensureReady(): void {
   ready = true;
 }
 
-/** A symmetry operation on fractional coordinates: x' = R x + t (R row-major 3×3 integers). */
+/**
+ * A symmetry operation on fractional coordinates: x' = R x + t, with R given ROW-major
+ * (rotation[3*i + j] = R[i][j]). Note: moyo-wasm itself returns rotations column-major
+ * (nalgebra's storage order); every function here converts, so callers see row-major.
+ */
 export interface SymOp {
   readonly rotation: readonly [number, number, number, number, number, number, number, number, number];
   readonly translation: readonly [number, number, number];
@@ -26,7 +30,8 @@ export interface SymOp {
 export type HallEntry = MoyoHallSymbolEntry;
 export type WyckoffEntry = MoyoWyckoffPosition;
 export type SpaceGroupType = MoyoSpaceGroupType;
-export type SymmetryDataset = MoyoDataset;
+/** moyo's dataset with operations converted to row-major rotations. */
+export type SymmetryDataset = Omit<MoyoDataset, 'operations'> & { operations: SymOp[] };
 
 const hallCache = new Map<number, HallEntry[]>();
 
@@ -69,7 +74,7 @@ export function operationsOfHall(hallNumber: number): SymOp[] {
   let ops = opsCache.get(hallNumber);
   if (!ops) {
     const h = hallEntry(hallNumber);
-    ops = moyo.operations_from_number(h.number, { type: 'HallNumber', value: hallNumber }, false);
+    ops = moyo.operations_from_number(h.number, { type: 'HallNumber', value: hallNumber }, false).map(toRowMajor);
     opsCache.set(hallNumber, ops);
   }
   return ops;
@@ -101,9 +106,19 @@ export function analyzeCell(cell: SymmetryCell, symprec = 0.01, setting: 'Standa
     numbers: [...cell.types],
   });
   try {
-    return moyo.analyze_cell(json, symprec, setting);
+    const ds = moyo.analyze_cell(json, symprec, setting);
+    return { ...ds, operations: ds.operations.map(toRowMajor) };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new Error(`symmetry analysis failed (symprec ${symprec} Å): ${msg}`);
   }
+}
+
+/** moyo's column-major rotation → row-major (see SymOp). */
+function toRowMajor(op: { rotation: readonly number[]; translation: readonly number[] }): SymOp {
+  const r = op.rotation;
+  return {
+    rotation: [r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]],
+    translation: [op.translation[0], op.translation[1], op.translation[2]],
+  };
 }
