@@ -157,6 +157,7 @@ export function parsePoscar(text: string, opts: PoscarReadOptions = {}): PoscarR
   }
 
   const lines = text.split(/\r\n|\n|\r/);
+  while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop(); // blank lines at the end
   const nLines = lines.length;
   const need = (i: number, what: string): string => {
     if (i >= nLines) fail(Math.max(nLines, 1), `file ends after line ${nLines}; expected ${what} on line ${i + 1}`);
@@ -246,6 +247,12 @@ export function parsePoscar(text: string, opts: PoscarReadOptions = {}): PoscarR
     while (counts.length < speciesNames.length) {
       const t = tokensNoComment(need(i, 'the atom counts'));
       if (t.length === 0) fail(i + 1, `expected atom counts for ${speciesNames.length} species, found an empty line`);
+      if (counts.length > 0 && !INT_RE.test(t[0]!)) {
+        fail(
+          i + 1,
+          `expected atom counts for ${speciesNames.length} species (${speciesNames.join(' ')}), found ${counts.length} and then "${t[0]}"`,
+        );
+      }
       readCountLine(t, i + 1);
       i++;
     }
@@ -646,6 +653,7 @@ function blockElements(structure: Structure, order: PoscarSpeciesOrder): string[
 /** Decimal text of x that parses back to exactly x: fixed notation with ≥ 16 decimals when possible. */
 export function formatExact(x: number, minDecimals = 16): string {
   if (!Number.isFinite(x)) throw new Error(`cannot write a non-finite number (${x}) to a POSCAR`);
+  if (Object.is(x, -0)) return `-${(0).toFixed(minDecimals)}`; // keep the sign: reads back as -0
   if (Math.abs(x) < 1e21) {
     for (let d = minDecimals; d <= 24; d++) {
       const s = x.toFixed(d);
