@@ -27,9 +27,10 @@ export function summarizeVasprun(r: VasprunResult): string[] {
   lines.push(`complete       ${r.complete ? 'yes' : `no: ${r.incompleteReason}`}`);
   if (s) lines.push(`formula        ${s.reducedFormula}  (${s.formula}, ${s.nsites} atoms, V = ${s.lattice.volume.toFixed(3)} Å³)`);
   else if (r.nions !== null) lines.push(`atoms          ${r.nions}`);
+  const tag = (k: string) => p[k] ?? r.incar[k];
   const tags = ['IBRION', 'ISIF', 'NSW', 'ISPIN', 'ENCUT', 'EDIFF', 'EDIFFG', 'NELM']
-    .filter((k) => p[k] !== undefined)
-    .map((k) => `${k}=${Array.isArray(p[k]) ? (p[k] as unknown[]).join(' ') : String(p[k])}`);
+    .filter((k) => tag(k) !== undefined)
+    .map((k) => `${k}=${Array.isArray(tag(k)) ? (tag(k) as unknown[]).join(' ') : String(tag(k))}`);
   if (tags.length) lines.push(`parameters     ${tags.join(' ')}`);
   if (r.kpoints) {
     const k = r.kpoints;

@@ -295,7 +295,7 @@ export class VasprunBuilder {
     const c = this.calc!;
     this.calc = null;
     const r = this.result;
-    const e = stepEnergies(c);
+    const e = stepEnergies(c, this.rd);
     const step: IonicStep = {
       index: r.nSteps + 1,
       structure: c.structure ? this.structure(c.structure) : null,

@@ -56,7 +56,7 @@ export function readVectors(node: XNode, rd: ValueReader): (number | null)[][] {
 const round8 = (x: number): number => Math.round(x * 1e8) / 1e8;
 
 /** Free energy, energy without entropy and energy(σ→0), with the VASP ≤5.4.4 bug undone. */
-export function stepEnergies(acc: CalcAccumulator): { energy: number | null; energyWithoutEntropy: number | null; energySigma0: number | null } {
+export function stepEnergies(acc: CalcAccumulator, rd: ValueReader): { energy: number | null; energyWithoutEntropy: number | null; energySigma0: number | null } {
   const E = acc.energy;
   const fr = E?.get('e_fr_energy') ?? null;
   let wo = E?.get('e_wo_entrp') ?? null;
@@ -71,6 +71,18 @@ export function stepEnergies(acc: CalcAccumulator): { energy: number | null; ene
   } else if (!E && sc) {
     // No ionic <energy> block at all: the last electronic step is the best there is.
     return { energy: sc.fr, energyWithoutEntropy: sc.wo, energySigma0: sc.e0 };
+  } else if (sc) {
+    // The block's e_0/e_wo cannot be checked against the SCF step (a value is unreadable),
+    // and in VASP ≤ 5.4.4 they are wrong: report them as unknown rather than guess.
+    if (e0 !== null || wo !== null) {
+      rd.warnings.add(
+        'e0unverified',
+        'an ionic step\'s energy(σ→0) cannot be checked against its last electronic step (a value is missing); left out (null)',
+        acc.line,
+      );
+    }
+    wo = null;
+    e0 = null;
   }
   return { energy: fr, energyWithoutEntropy: wo, energySigma0: e0 };
 }

@@ -104,6 +104,7 @@ def one(rel):
     out["initial_lattice"] = listify(ini.lattice.matrix)
     out["initial_frac_first"] = listify(ini.frac_coords[0])
     out["initial_formula"] = ini.composition.reduced_formula
+    out["initial_composition"] = {str(k): float(v) for k, v in ini.composition.get_el_amt_dict().items()}
     try:
         fs = v.final_structure
         out["final_lattice"] = listify(fs.lattice.matrix)
