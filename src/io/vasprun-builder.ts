@@ -41,6 +41,8 @@ const TOP_CAPTURE = new Set(['generator', 'incar', 'parameters', 'atominfo', 'kp
 const CALC_CAPTURE = new Set(['scstep', 'structure', 'varray', 'energy']);
 
 export const DEFAULT_MAX_TEXT = 1 << 20;
+/** vasprun.xml nests about 8 deep; anything past this is hostile or broken (sax keeps a stack). */
+export const MAX_DEPTH = 256;
 
 export class VasprunBuilder {
   readonly parser: sax.SAXParser;
@@ -133,6 +135,9 @@ export class VasprunBuilder {
   }
 
   private open(tag: sax.Tag): void {
+    if (this.stack.length + this.skipDepth + this.capture.length >= MAX_DEPTH) {
+      throw this.err(`elements nested deeper than ${MAX_DEPTH} levels (a vasprun.xml nests about 8)`);
+    }
     if (this.skipDepth > 0) {
       this.skipDepth++;
       return;
