@@ -1,0 +1,251 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { buildStructure, latticeForSetting, resolveHall } from '../../src/build/builder.js';
+import { parseLatticeArg, parseSiteArg, parseSpaceGroupArg, parseSpecText, readSpecFile, specFromArgs } from '../../src/build/spec.js';
+import { hallEntriesOf, spaceGroupType } from '../../src/symmetry/moyo.js';
+import { analyzeStructure } from '../../src/symmetry/analyze.js';
+import { wyckoffTable } from '../../src/symmetry/wyckoff.js';
+
+const build = (spacegroup: string, lattice: string, sites: string[]) => buildStructure(specFromArgs({ spacegroup, lattice, sites }));
+
+/** The error thrown by fn (fails when nothing or something else is thrown). */
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+/** Distinct Wyckoff labels per orbit from the symmetry analysis, in site order. */
+function analysedLetters(r: ReturnType<typeof buildStructure>): string[] {
+  const a = analyzeStructure(r.structure);
+  return r.orbits.map((o) => a.sites[o.sites[0]].wyckoffLabel);
+}
+
+describe('argument parsers', () => {
+  it('space groups: numbers, settings, symbols', () => {
+    expect(parseSpaceGroupArg('227:2')).toMatchObject({ number: 227, setting: '2' });
+    expect(parseSpaceGroupArg('166:h')).toMatchObject({ number: 166, setting: 'H' });
+    expect(parseSpaceGroupArg('157')).toMatchObject({ number: 157 });
+    expect(parseSpaceGroupArg('157').setting).toBeUndefined();
+    expect(parseSpaceGroupArg('Fd-3m:1')).toMatchObject({ number: 227, setting: '1' });
+    expect(parseSpaceGroupArg('Fd-3m').setting).toBeUndefined(); // origin not stated
+    expect(parseSpaceGroupArg('P4_332')).toMatchObject({ number: 212 });
+    expect(parseSpaceGroupArg('P -4 21 m')).toMatchObject({ number: 113 });
+    expect(parseSpaceGroupArg('P 1 21/n 1')).toMatchObject({ number: 14, setting: 'b2' });
+    expect(inputError(() => parseSpaceGroupArg('231')).message).toMatch(/1–230/);
+    expect(inputError(() => parseSpaceGroupArg('227:3')).hint).toMatch(/227:1, 227:2/);
+    expect(inputError(() => parseSpaceGroupArg('Xq9')).message).toMatch(/unknown space group/);
+  });
+
+  it('lattice and site texts', () => {
+    expect(parseLatticeArg('a=8.7,c=5.0')).toEqual({ a: 8.7, c: 5.0 });
+    expect(parseLatticeArg('a=4.9167(2) b=8.5069 c=5.0099 beta=109.373')).toEqual({ a: 4.9167, b: 8.5069, c: 5.0099, beta: 109.373 });
+    expect(inputError(() => parseLatticeArg('a=8.7,d=5')).message).toMatch(/one of a, b, c, alpha, beta, gamma/);
+    expect(inputError(() => parseLatticeArg('a=x')).message).toMatch(/expected a number/);
+    const k = parseSiteArg('K 3c x=0.59 z=0.5');
+    expect(k).toMatchObject({ species: [{ element: 'K', occupancy: 1 }], wyckoff: '3c', params: { x: 0.59, z: 0.5 } });
+    expect(parseSiteArg('Ni0.25Mn0.75 16d').species).toEqual([
+      { element: 'Ni', occupancy: 0.25 },
+      { element: 'Mn', occupancy: 0.75 },
+    ]);
+    expect(parseSiteArg('Li 0.125 0.125 1/8 occ=0.5 label=Li9')).toMatchObject({ coords: [0.125, 0.125, 0.125], species: [{ occupancy: 0.5 }], label: 'Li9' });
+    expect(inputError(() => parseSiteArg('Li2 8a')).message).toMatch(/occupancy of Li/);
+    expect(inputError(() => parseSiteArg('Xx 8a')).message).toMatch(/not an element/);
+    expect(inputError(() => parseSiteArg('Li 8a w=3')).message).toMatch(/unknown key 'w'/);
+    expect(inputError(() => parseSiteArg('Li 0.1 0.2')).message).toMatch(/2 coordinate/);
+    expect(inputError(() => parseSiteArg('Li')).message).toMatch(/needs a Wyckoff letter/);
+    expect(inputError(() => parseSiteArg('Ni0.5Mn0.75 16d')).message).toMatch(/add up to 1.25/);
+  });
+});
+
+describe('building from Wyckoff positions', () => {
+  it('LiMn2O4 (Berg 1998, origin 2) gives Li8 Mn16 O32 and analyses back to Fd-3m 8a/16d/32e', () => {
+    const r = build('227:2', 'a=8.251', ['Li 8a', 'Mn 16d', 'O 32e x=0.2628']);
+    expect(r.structure.formula).toBe('Li8 Mn16 O32');
+    expect(r.structure.nsites).toBe(56);
+    const a = analyzeStructure(r.structure);
+    expect(a.number).toBe(227);
+    expect(analysedLetters(r)).toEqual(['8a', '16d', '32e']);
+    // Li (8a, 1/8,1/8,1/8) – O (32e, u,u,u) bond along [111]: a·√3·(u − 1/8) = 1.9694 Å
+    const li = r.orbits[0].sites[0];
+    const dmin = Math.min(...r.orbits[2].sites.map((o) => r.structure.lattice.minimumImageDistance(r.structure.sites[li].frac, r.structure.sites[o].frac)));
+    expect(dmin).toBeCloseTo(8.251 * Math.sqrt(3) * (0.2628 - 0.125), 10);
+  });
+
+  it('origin choice 1 vs 2: the same numbers are different structures, and the origin must be stated', () => {
+    const o1 = build('227:1', 'a=8.391', ['Li 0 0 0', 'Ti 5/8 5/8 5/8', 'O 0.39 0.39 0.39']);
+    expect(o1.orbits.map((o) => o.wyckoff)).toEqual(['8a', '16d', '32e']);
+    expect(o1.structure.formula).toBe('Li8 Ti16 O32');
+    const e = inputError(() => build('227', 'a=8.391', ['Li 8a']));
+    expect(e.message).toMatch(/two origin choices; say which: 227:1 or 227:2/);
+    const r = inputError(() => build('166', 'a=2.86,c=14.199', ['Li 3a']));
+    expect(r.message).toMatch(/166:H or 166:R/);
+    expect(r.hint).toMatch(/166:H/);
+  });
+
+  it('LiNiO2 on hexagonal and on rhombohedral axes gives the same crystal', () => {
+    const h = build('166:H', 'a=2.86,c=14.199', ['Li 3a', 'Ni 3b', 'O 6c z=0.2417']);
+    expect(h.structure.nsites).toBe(12);
+    expect(analysedLetters(h)).toEqual(['3a', '3b', '6c']);
+    // rhombohedral cell of the same lattice: a_r = sqrt(a²/3 + c²/9), cos α = (2c² − 3a²)/(2c² + 6a²)
+    const a = 2.86;
+    const c = 14.199;
+    const ar = Math.sqrt((a * a) / 3 + (c * c) / 9);
+    const alpha = (Math.acos((2 * c * c - 3 * a * a) / (2 * c * c + 6 * a * a)) * 180) / Math.PI;
+    const r = build('166:R', `a=${ar},alpha=${alpha}`, ['Li 1a', 'Ni 1b', 'O 2c x=0.2417']);
+    expect(r.structure.nsites).toBe(4);
+    expect(r.structure.lattice.volume * 3).toBeCloseTo(h.structure.lattice.volume, 8);
+    const ah = analyzeStructure(h.structure);
+    const ar2 = analyzeStructure(r.structure);
+    expect(ar2.number).toBe(166);
+    expect(ar2.primitive.lattice.volume).toBeCloseTo(ah.primitive.lattice.volume, 8);
+    expect(analysedLetters(r)).toEqual(['3a', '3b', '6c']);
+  });
+
+  it('Li2MnO3 (C2/m, Lee 2012) analyses back to 12 with 4g 2b 2c 4h 4i 8j', () => {
+    const r = build('12', 'a=4.9167,b=8.5069,c=5.0099,beta=109.373', [
+      'Mn 4g y=0.1663',
+      'Li 2b',
+      'Li 2c',
+      'Li 4h y=0.6560',
+      'O 4i x=0.2178 z=0.2253',
+      'O 8j x=0.2537 y=0.3220 z=0.2237',
+    ]);
+    expect(r.structure.formula).toBe('Li8 Mn4 O12');
+    expect(analyzeStructure(r.structure).number).toBe(12);
+    expect(analysedLetters(r)).toEqual(['4g', '2b', '2c', '4h', '4i', '8j']);
+  });
+
+  it('K3V5O14-style P31m table: 3c and 6d, and a 6d collapsing onto 3c is an error naming both', () => {
+    const ok = build('157', 'a=8.7,c=5.0', ['K 3c x=0.59 z=0.5', 'V 1a z=0', 'V 2b z=0.1', 'O 6d x=0.2 y=0.45 z=0.3']);
+    expect(ok.structure.formula).toBe('K3 V3 O6');
+    expect(ok.orbits.map((o) => o.sites.length)).toEqual([3, 1, 2, 6]);
+    const e = inputError(() => build('157', 'a=8.7,c=5.0', ['K 6d x=0.59 y=0 z=0.5']));
+    expect(e.message).toMatch(/6d \(x,y,z\) on Wyckoff 3c \(x,0,z\): its 6 positions collapse to 3/);
+    expect(e.hint).toMatch(/use '3c x=0.59 z=0.5'/);
+  });
+
+  it('wrong letters, parameters and lattices are InputErrors saying what was expected', () => {
+    expect(inputError(() => build('227:2', 'a=8.251', ['O 32q x=0.1'])).message).toMatch(/has no Wyckoff position 'q'/);
+    const y = inputError(() => build('227:2', 'a=8.251', ['O 48f y=0.1']));
+    expect(y.message).toMatch(/48f .* is \(x,1\/8,1\/8\): y is fixed there; its free parameter is x/);
+    expect(inputError(() => build('227:2', 'a=8.251', ['O 32e'])).message).toMatch(/give x=…/);
+    expect(inputError(() => build('227:2', 'a=8.251', ['O 8d'])).message).toMatch(/multiplicity 16, not 8/);
+    expect(inputError(() => build('100', 'a=8.6,b=8.7,c=5.6', ['V 2a z=0'])).message).toMatch(/tetragonal .* needs b = a, got b=8.7 and a=8.6/);
+    expect(inputError(() => build('157', 'a=8.7,c=5,gamma=90', ['K 1a z=0'])).message).toMatch(/needs gamma = 120°/);
+    expect(inputError(() => build('12', 'a=4.9,b=8.5,c=5.0', ['Li 2b'])).message).toMatch(/lattice needs beta/);
+    expect(inputError(() => build('225', 'a=5,alpha=80', ['Na 4a'])).message).toMatch(/needs alpha = 90°/);
+    // a point given by coordinates must be on the named position
+    const p = inputError(() => build('227:2', 'a=8.251', ['Mn 16c 0.5 0.5 0.5']));
+    expect(p.message).toMatch(/is on Wyckoff 16d \(1\/2,1\/2,1\/2\) .* not on 16c \(0,0,0\)/);
+  });
+
+  it('overlapping orbits are refused; split sites with occupancies ≤ 1 are kept with a warning', () => {
+    const e = inputError(() => build('227:2', 'a=8.251', ['Li 8a', 'O 32e x=0.135']));
+    expect(e.message).toMatch(/sites Li1 \(8a\) and O1 \(32e x=0.135\) overlap: 0.143 Å apart/);
+    const near = inputError(() => build('227:2', 'a=8.251', ['O 96g x=0.3 z=0.33']));
+    expect(near.message).toMatch(/symmetry copies of site O1 \(96g x=0.3 z=0.33\) are only 0.350 Å apart/);
+    const split = build('227:2', 'a=8.251', ['Li 8a occ=0.5', 'Li 32e x=0.135 occ=0.125']);
+    expect(split.warnings.join('\n')).toMatch(/split site/);
+  });
+
+  it('mixed sites: species string or two entries at one position; occupancies must fit', () => {
+    const a = build('227:2', 'a=8.1726', ['Li 8a', 'Ni0.25Mn0.75 16d', 'O 32e x=0.2628']);
+    const b = build('227:2', 'a=8.1726', ['Li 8a', 'Ni 16d occ=0.25', 'Mn 16d occ=0.75', 'O 32e x=0.2628']);
+    for (const r of [a, b]) {
+      expect(r.structure.nsites).toBe(56);
+      expect(r.structure.formula).toBe('Li8 Mn12 Ni4 O32');
+      expect(r.orbits[1].species).toEqual([
+        { element: 'Ni', occupancy: 0.25 },
+        { element: 'Mn', occupancy: 0.75 },
+      ]);
+      expect(analysedLetters(r)).toEqual(['8a', '16d', '32e']);
+    }
+    expect(inputError(() => build('227:2', 'a=8.1726', ['Ni 16d occ=0.5', 'Mn 16d occ=0.75'])).message).toMatch(/add up to 1.25, more than 1/);
+  });
+
+  it('a point given by coordinates is placed on its Wyckoff position and snapped (0.333 → 1/3)', () => {
+    const r = build('186', 'a=5.923,c=9.641', ['Sb 0.333 0.667 0.4802', 'O 0 0 0.304']);
+    expect(r.orbits.map((o) => o.wyckoff)).toEqual(['2b', '2a']);
+    expect(r.orbits[0].representative[0]).toBe(1 / 3);
+  });
+});
+
+describe('spec files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ionpath-spec-'));
+
+  it('YAML and JSON specs build the same structure; errors carry file and line', () => {
+    const yaml = join(dir, 'lmo.yaml');
+    writeFileSync(
+      yaml,
+      ['spacegroup: 227:2', 'lattice: {a: 8.251}', 'sites:', '  - {species: Li, wyckoff: 8a}', '  - Mn 16d', '  - {species: O, wyckoff: 32e, x: "0.2628(2)"}', ''].join('\n'),
+    );
+    const json = join(dir, 'lmo.json');
+    writeFileSync(
+      json,
+      JSON.stringify({ spacegroup: '227', setting: '2', lattice: 'a=8.251', sites: [{ element: 'Li', coords: [0.125, 0.125, 0.125] }, 'Mn 16d', { species: 'O', wyckoff: 'e', x: 0.2628 }] }, null, 1),
+    );
+    const a = buildStructure(readSpecFile(yaml));
+    const b = buildStructure(readSpecFile(json));
+    expect(a.structure.formula).toBe('Li8 Mn16 O32');
+    expect(b.structure.sites.map((s) => s.frac)).toEqual(a.structure.sites.map((s) => s.frac));
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, ['spacegroup: 227:2', 'lattice: {a: 8.251}', 'sites:', '  - {species: Li, wyckoff: 8a}', '  - {species: O, wyckoff: 48f, y: 0.1}', ''].join('\n'));
+    const e = inputError(() => buildStructure(readSpecFile(bad)));
+    expect(e.file).toBe(bad);
+    expect(e.line).toBe(5);
+    expect(e.message).toMatch(/y is fixed there/);
+    const e2 = inputError(() => parseSpecText('spacegroup: 227:2\nlattice: {a: 8.251}\nsites:\n  - {species: Li, wyckof: 8a}\n', 'x.yaml'));
+    expect(e2).toMatchObject({ file: 'x.yaml', line: 4 });
+    expect(e2.message).toMatch(/unknown site field 'wyckof'/);
+    const e3 = inputError(() => parseSpecText('spacegroup: 227:2\nlattice: {a: 8.251\n', 'y.yaml'));
+    expect(e3.message).toMatch(/not valid YAML/);
+    expect(e3.file).toBe('y.yaml');
+    const e4 = inputError(() => buildStructure(parseSpecText('spacegroup: 100\nlattice: {a: 8.6, b: 8.7, c: 5.6}\nsites: [V 2a z=0]\n', 'z.yaml')));
+    expect(e4).toMatchObject({ file: 'z.yaml', line: 2 });
+  });
+});
+
+describe('symmetry round trip over all 230 groups', () => {
+  it('three generic orbits per group (standard setting) analyse back to the same group', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const failures: string[] = [];
+    for (let n = 1; n <= 230; n++) {
+      const hall = spaceGroupType(n).hall_number;
+      const entry = hallEntriesOf(n).find((h) => h.hall_number === hall)!;
+      const setting = entry.setting ? `${n}:${entry.setting}` : String(n);
+      // generic metric for the family
+      const lat = latticeArgFor(hall);
+      const general = wyckoffTable(hall)[0];
+      const sites = ['Li', 'Mn', 'O'].map((el) => `${el} ${general.multiplicity}${general.letter} x=${(0.03 + 0.44 * rnd()).toFixed(4)} y=${(0.03 + 0.44 * rnd()).toFixed(4)} z=${(0.03 + 0.44 * rnd()).toFixed(4)}`);
+      const spec = specFromArgs({ spacegroup: setting, lattice: lat, sites: sites.map((s) => s.replace(/ [xyz]=\S+/g, (m) => (general.free.includes(m.trim()[0] as 'x') ? m : ''))) });
+      const r = buildStructure(spec, { minDistance: 0 });
+      const a = analyzeStructure(r.structure, 1e-3);
+      if (a.number !== n) failures.push(`${n}: got ${a.number}`);
+      expect(resolveHall(spec.spacegroup, spec.lattice)).toBe(hall);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+function latticeArgFor(hall: number): string {
+  const tries = ['a=9.1', 'a=7.1,c=10.3', 'a=7.1,alpha=72', 'a=7.1,b=8.3,c=10.3', 'a=7.1,b=8.3,c=10.3,beta=101', 'a=7.1,b=8.3,c=10.3,alpha=81,beta=97,gamma=104'];
+  for (const t of tries) {
+    try {
+      latticeForSetting(parseLatticeArg(t), hall);
+      return t;
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error(`no lattice for hall ${hall}`);
+}
