@@ -76,28 +76,53 @@ export class ValueReader {
 
   /** All numbers in a text (whitespace separated; fields run together are split with a warning). */
   floats(text: string, line: number, where: string): (number | null)[] {
-    const s = text.trim();
-    if (s === '') return [];
-    const toks = s.split(/\s+/);
     const out: (number | null)[] = [];
-    for (const tok of toks) {
-      // Fast path: the overwhelming majority of tokens are plain decimals.
-      if (FLOAT_RE.test(tok) && !/[dD]/.test(tok)) {
-        out.push(Number(tok));
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 9 || c === 13) {
+        i++;
         continue;
       }
-      if (RUN_TOGETHER_RE.test(tok)) {
-        this.warnings.add(
-          'runtogether:' + where,
-          `numbers without a blank between them in ${where} ('${tok}'); split at the signs`,
-          line,
-        );
-        for (const m of tok.match(ONE_FIELD_RE) ?? []) out.push(Number(m));
-        continue;
+      // One token; `plain` while it holds only digits, '.', signs and e/E.
+      const start = i;
+      let plain = true;
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c === 32 || c === 10 || c === 9 || c === 13) break;
+        if (!((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69)) plain = false;
+        i++;
       }
-      out.push(this.floatToken(tok, line, where));
+      const tok = text.slice(start, i);
+      if (plain) {
+        // Fast path: Number() of a token made of those characters is either the decimal
+        // it spells or NaN (e.g. '1.0-2.0', run together) — never hex or Infinity.
+        const x = Number(tok);
+        if (x === x && tok !== '') {
+          if (x !== Infinity && x !== -Infinity) {
+            out.push(x);
+            continue;
+          }
+        }
+      }
+      this.slowToken(tok, out, line, where);
     }
     return out;
+  }
+
+  /** A token the fast path did not take: run-together fields, D exponents, overflow, NaN, garbage. */
+  private slowToken(tok: string, out: (number | null)[], line: number, where: string): void {
+    if (RUN_TOGETHER_RE.test(tok)) {
+      this.warnings.add(
+        'runtogether:' + where,
+        `numbers without a blank between them in ${where} ('${tok.slice(0, 40)}'); split at the signs`,
+        line,
+      );
+      for (const m of tok.match(ONE_FIELD_RE) ?? []) out.push(Number(m));
+      return;
+    }
+    out.push(this.floatToken(tok, line, where));
   }
 
   /** Exactly n numbers (a row of a varray). */
