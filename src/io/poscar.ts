@@ -132,6 +132,12 @@ function isContcarName(file: string | undefined): boolean {
   return file !== undefined && /contcar/i.test(basename(file));
 }
 
+/** Lines of the text (LF, CRLF or CR line ends). */
+function splitLines(text: string): string[] {
+  if (text.indexOf('\r') < 0) return text.split('\n');
+  return text.split(/\r\n|\n|\r/);
+}
+
 /** True when line 6 of the text starts with a number (VASP 4: no species line). */
 export function isVasp4Poscar(text: string): boolean {
   const lines = text.split(/\r\n|\n|\r/, 7);
@@ -156,7 +162,7 @@ export function parsePoscar(text: string, opts: PoscarReadOptions = {}): PoscarR
     fail(1, 'file is empty: expected a POSCAR (comment, scale, three lattice vectors, counts, positions)');
   }
 
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = splitLines(text);
   while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop(); // blank lines at the end
   const nLines = lines.length;
   const need = (i: number, what: string): string => {
@@ -307,9 +313,30 @@ export function parsePoscar(text: string, opts: PoscarReadOptions = {}): PoscarR
   const labels: (string | undefined)[] = new Array(nAtoms);
   let anyLabel = false;
   const inv = lattice.inverse;
+  const xyz = new Float64Array(3);
   for (let a = 0; a < nAtoms; a++) {
     const lineNo = i + a + 1;
-    const t = tokens(lines[i + a]);
+    const line = lines[i + a]!;
+    // Fast path: exactly three plain numbers on the line (the bulk of large files).
+    if (!selective && scanThreeNumbers(line, xyz)) {
+      let x = xyz[0]!;
+      let y = xyz[1]!;
+      let z = xyz[2]!;
+      if (cartesian) {
+        x *= posScale[0]!;
+        y *= posScale[1]!;
+        z *= posScale[2]!;
+        fracs[a * 3] = x * inv[0][0] + y * inv[1][0] + z * inv[2][0];
+        fracs[a * 3 + 1] = x * inv[0][1] + y * inv[1][1] + z * inv[2][1];
+        fracs[a * 3 + 2] = x * inv[0][2] + y * inv[1][2] + z * inv[2][2];
+      } else {
+        fracs[a * 3] = x;
+        fracs[a * 3 + 1] = y;
+        fracs[a * 3 + 2] = z;
+      }
+      continue;
+    }
+    const t = tokens(line);
     if (t.length < minTok) {
       fail(
         lineNo,
@@ -439,7 +466,7 @@ export function parsePoscar(text: string, opts: PoscarReadOptions = {}): PoscarR
     for (let k = 0; k < counts[b]!; k++, a++) {
       const site: SiteInput = {
         frac: [fracs[a * 3]!, fracs[a * 3 + 1]!, fracs[a * 3 + 2]!],
-        species: [{ element: el, occupancy: 1 }],
+        species: el, // one species at full occupancy
       };
       if (labels[a] !== undefined) site.label = labels[a];
       if (selective) site.properties = { selectiveDynamics: flags[a]! };
@@ -529,6 +556,80 @@ function speciesFromComment(comment: string, counts: number[]): string[] | null 
     out.push(el!);
   }
   return out;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * A plain decimal '[-+]ddd.ddd' (no exponent) whose digits, read as one integer, stay below
+ * 2^53 and that has at most 22 decimals — converted to the same double Number() gives
+ * (Clinger's fast path: the integer and the power of ten are both exact doubles, so one
+ * correctly rounded division is the correctly rounded result). NaN for any other form; the
+ * caller then uses Number().
+ */
+function fastDecimal(s: string, start: number, end: number): number {
+  let p = start;
+  let neg = false;
+  const c0 = s.charCodeAt(p);
+  if (c0 === 45 || c0 === 43) {
+    neg = c0 === 45;
+    p++;
+  }
+  let m = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (; p < end; p++) {
+    const c = s.charCodeAt(p);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 && decimals < 0) {
+      decimals = 0;
+    } else {
+      return Number.NaN;
+    }
+  }
+  if (digits === 0 || m > 9007199254740991 || decimals > 22) return Number.NaN;
+  const v = decimals > 0 ? m / POW10[decimals]! : m;
+  return neg ? -v : v;
+}
+
+/**
+ * When `line` holds exactly three tokens made of [0-9.eE+-] that are finite numbers, store
+ * them in out and return true; otherwise false (the caller then takes the general path).
+ * No regular expressions and no token arrays: this is the inner loop for large files.
+ */
+function scanThreeNumbers(line: string, out: Float64Array): boolean {
+  const n = line.length;
+  let p = 0;
+  for (let k = 0; k < 3; k++) {
+    while (p < n && isBlank(line.charCodeAt(p))) p++;
+    const start = p;
+    while (p < n) {
+      const c = line.charCodeAt(p);
+      if (isBlank(c)) break;
+      // digits, '.', '+', '-', 'e', 'E'; anything else (incl. control characters) → general path
+      if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return false;
+      p++;
+    }
+    if (p === start) return false;
+    const v = fastDecimal(line, start, p);
+    if (v === v) {
+      out[k] = v;
+      continue;
+    }
+    const w = Number(line.slice(start, p));
+    if (!Number.isFinite(w)) return false;
+    out[k] = w;
+  }
+  while (p < n && isBlank(line.charCodeAt(p))) p++;
+  return p === n;
+}
+
+/** Space, tab, CR, vertical tab, form feed: the ASCII whitespace that \s also matches. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
 interface TailInfo {

@@ -133,6 +133,28 @@ Direct
     expect(r.warnings).toEqual([]);
   });
 
+  it('reads every coordinate as exactly the double Number() gives (fast path and fallback)', () => {
+    const r = rng(99);
+    const toks: string[] = [];
+    for (let k = 0; k < 30000; k++) {
+      const digits = 1 + Math.floor(r() * 19);
+      let m = '';
+      for (let d = 0; d < digits; d++) m += Math.floor(r() * 10);
+      const dot = Math.floor(r() * (digits + 1));
+      let t = dot === digits ? m : `${m.slice(0, dot)}.${m.slice(dot)}`;
+      if (r() < 0.3) t = `-${t}`;
+      else if (r() < 0.05) t = `+${t}`;
+      if (r() < 0.1) t += `E${Math.floor(r() * 10) - 5}`;
+      toks.push(t);
+    }
+    const n = toks.length / 3;
+    const body = Array.from({ length: n }, (_, a) => `  ${toks[3 * a]}  ${toks[3 * a + 1]}\t${toks[3 * a + 2]} `).join('\n');
+    const res = parsePoscar(`numbers\n1.0\n1 0 0\n0 1 0\n0 0 1\nH\n${n}\nDirect\n${body}\n`);
+    res.structure.sites.forEach((s, a) => {
+      for (let c = 0; c < 3; c++) expect(Object.is(s.frac[c], Number(toks[3 * a + c]))).toBe(true);
+    });
+  });
+
   it('accepts Fortran D exponents', () => {
     const r = parsePoscar(LI2O.replace('0.25 0.25 0.25\n', '0.25D0 2.5d-1 0.025E+01\n'));
     expect(r.structure.sites[0]!.frac).toEqual([0.25, 0.25, 0.25]);
