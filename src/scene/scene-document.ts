@@ -68,6 +68,8 @@ export interface SceneHop {
   barrierEstimate?: number;
   nebBarrier?: number;
   bottleneckRadius?: number;
+  /** Id of the symmetry-unique hop this instance belongs to (ids are per instance). */
+  group?: string;
 }
 
 export interface SceneNebImage {
@@ -77,6 +79,11 @@ export interface SceneNebImage {
   coordinate: number;
   /** Cartesian positions of all atoms in this image, same order as `atoms`. */
   positions: [number, number, number][];
+  /**
+   * Bonds of the migrating atoms in this image (`image` relative to `positions`). Bonds
+   * between non-migrating atoms are the document's `bonds`, drawn at the image positions.
+   */
+  bonds?: SceneBond[];
 }
 
 export interface SceneNeb {
@@ -85,6 +92,8 @@ export interface SceneNeb {
   reverseBarrier: number;
   /** Index into `atoms` of the moving ion. */
   movingAtom?: number;
+  /** Indices of every atom whose bonds are given per image (the moving ion(s)). */
+  migrating?: number[];
   spline?: { coordinate: number; energy: number }[];
   saddle?: { coordinate: number; energy: number };
 }
@@ -104,4 +113,16 @@ export interface SceneDocument {
   /** Hop percolation: dimensionality at a threshold (eV for barriers, Å for lengths). */
   percolation?: { threshold: number; dimensionality: number; hopIds: string[] }[];
   neb?: SceneNeb;
+  /** Free-text notes shown in the viewer (provenance, warnings, 'synthetic data'). */
+  notes?: string[];
+  /** Initial view settings; the viewer's controls change them. */
+  view?: SceneViewSettings;
+}
+
+export interface SceneViewSettings {
+  /** Unit-cell repeats along a, b, c (positive integers). */
+  repeats?: [number, number, number];
+  radius?: 'covalent' | 'ionic' | 'uniform';
+  /** Factor applied to the chosen radius (Å for 'uniform'). */
+  radiusScale?: number;
 }
