@@ -6,9 +6,10 @@ import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { reportError } from './common.js';
 import { infoCommand } from './info.js';
+import { convertCommand } from './convert.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [infoCommand];
+const COMMANDS: CommandModule<any, any>[] = [infoCommand, convertCommand];
 
 export async function main(argv: string[]): Promise<void> {
   try {
