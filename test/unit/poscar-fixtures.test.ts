@@ -152,6 +152,18 @@ describeWithFixtures('POSCAR/CONTCAR fixtures match reference.json', [REF], () =
     expect(res.structure.formula).toBe('Cr16 Fe35 Ni2');
   });
 
+  it('CONTCAR.MD: real velocities and a predictor–corrector block are flagged, not read as atoms', () => {
+    const res = readPoscar(join(root, 'pymatgen/test_files/CONTCAR.MD'));
+    expect(res.hasVelocities).toBe(true);
+    expect(res.velocitiesAllNaN).toBe(false);
+    expect(res.hasPredictorCorrector).toBe(true);
+    expect(res.warnings).toEqual([]);
+    const neb = readPoscar(join(root, 'npjuc-bilayer-graphene-synapse/fig-2d-NEB/NEB/01/CONTCAR'));
+    expect(neb.velocitiesAllNaN).toBe(true);
+    expect(neb.hasPredictorCorrector).toBe(false);
+    expect(neb.warnings.map((w) => w.line)).toEqual([47]); // 8 header lines + 37 atoms + blank
+  });
+
   it('reading from text and from the (gzipped) file agree', () => {
     const rel = 'atomate2/tests/test_data/vasp/Si_NEB/NEB/outputs/01/CONTCAR.gz';
     const path = join(root, rel);
