@@ -89,7 +89,7 @@ export function bondPartners(nAtoms: number, bonds: readonly { a: number; b: num
   for (const b of bonds) {
     const img: V3 = [b.image[0], b.image[1], b.image[2]];
     out[b.a].push({ partner: b.b, image: img });
-    out[b.b].push({ partner: b.a, image: [-img[0], -img[1], -img[2]] });
+    out[b.b].push({ partner: b.a, image: [0 - img[0], 0 - img[1], 0 - img[2]] });
   }
   return out;
 }
