@@ -18,6 +18,8 @@ import {
   stat,
   type Polyhedron,
 } from '../../src/analysis/polyhedra.js';
+import { comparePolyhedra, resolveMatchMode } from '../../src/analysis/polyhedra-compare.js';
+import { det3, type Mat3 } from '../../src/core/vec3.js';
 import { describeWithFixtures, fixture, projectRoot } from '../helpers/fixtures.js';
 
 const DEG = Math.PI / 180;
@@ -337,5 +339,110 @@ describeWithFixtures('polyhedra of the fixture structures vs pymatgen + scipy', 
     const t = polyhedra(s, { centers: ['V', 'P'] }).types;
     expect(t.find((x) => x.type === 'VO5')?.shape).toBe('square pyramid');
     expect(t.find((x) => x.type === 'PO4')?.shape).toBe('tetrahedron');
+  });
+});
+
+describe('comparing polyhedra between two structures', () => {
+  /** Li2Mn2O4-like lithiated spinel: 16c Li added, cell strained by F (fractional coordinates kept). */
+  function strained(base: Structure, F: Mat3, addLi16c: boolean, removeLi8a: boolean): Structure {
+    let s = base.withLattice(new Lattice(matmul(F, base.lattice.matrix)));
+    if (removeLi8a) s = s.removeSites(s.sites.map((x, i) => (x.species[0].element === 'Li' ? i : -1)).filter((i) => i >= 0));
+    if (addLi16c) {
+      const F0 = [[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]];
+      const c16 = [[0, 0, 0], [0.75, 0.25, 0.5], [0.25, 0.5, 0.75], [0.5, 0.75, 0.25]];
+      const extra = c16.flatMap((p) => F0.map((t) => ({ frac: [0, 1, 2].map((k) => (p[k] + t[k]) % 1) as [number, number, number], species: 'Li', label: 'Li16c' })));
+      s = s.addSites(extra);
+    }
+    return s;
+  }
+  function matmul(a: Mat3, b: Mat3): Mat3 {
+    return [0, 1, 2].map((i) => [0, 1, 2].map((j) => a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j])) as unknown as Mat3;
+  }
+
+  it('Li inserted into spinel 16c (extra Li), cell strained: every matched polyhedron changes volume by det F − 1 exactly', () => {
+    const A = spinelLiMn2O4();
+    const F: Mat3 = [[1.012, 0, 0], [0, 1.012, 0], [0, 0, 0.985]];
+    const B = strained(A, F, true, false);
+    expect(B.nsites).toBe(A.nsites + 16);
+    const cmp = comparePolyhedra(A, B);
+    expect(cmp.match).toBe('index'); // A's sites are a prefix of B's
+    const dv = (det3(F) - 1) * 100;
+    expect(cmp.lattice.volume.changePercent).toBeCloseTo(dv, 10);
+    expect(cmp.lattice.a.changePercent).toBeCloseTo(1.2, 10);
+    expect(cmp.lattice.c.changePercent).toBeCloseTo(-1.5, 10);
+    expect(cmp.pairs).toHaveLength(24); // 8 Li + 16 Mn
+    for (const p of cmp.pairs) {
+      expect(p.cnAfter).toBe(p.cnBefore); // Li is a cation: the 16c Li are no ligands
+      expect(p.volume.changePercent!).toBeCloseTo(dv, 9);
+    }
+    const mn = cmp.types.find((t) => t.type === 'MnO6')!;
+    expect(mn.count).toBe(16);
+    expect(mn.volume.changePercent!).toBeCloseTo(dv, 9);
+    // regular before (D ≈ 1e-16): no meaningful percentage, but an absolute change
+    expect(cmp.pairs[0].distortionIndex.changePercent).toBeNull();
+    expect(cmp.pairs.find((p) => p.element === 'Mn')!.distortionIndex.after).toBeGreaterThan(1e-3);
+    expect(cmp.unmatchedBefore).toEqual([]);
+    // the inserted 16c Li are new centres (Li–Li 1.8 Å apart here, but Li is no ligand)
+    expect(cmp.unmatchedAfter.map((i) => B.sites[i].label)).toEqual(Array(16).fill('Li16c'));
+  });
+
+  it('Li moved 8a → 16c (lithiated Li2Mn2O4 framework), isotropic 1 % expansion, matched by position', () => {
+    const A = spinelLiMn2O4();
+    const s = 1.01;
+    const B = strained(A, [[s, 0, 0], [0, s, 0], [0, 0, s]], true, true);
+    const cmp = comparePolyhedra(A, B);
+    expect(cmp.match).toBe('position');
+    const mnPairs = cmp.pairs.filter((p) => p.element === 'Mn');
+    expect(mnPairs).toHaveLength(16);
+    for (const p of mnPairs) {
+      expect(p.volume.changePercent!).toBeCloseTo((s ** 3 - 1) * 100, 9);
+      expect(p.meanBondLength.changePercent!).toBeCloseTo((s - 1) * 100, 10);
+      expect(p.matchDistance).toBeLessThan(1e-12);
+      expect(p.cnAfter).toBe(6);
+    }
+    // Li at 8a has no partner (16c is 1.8 Å away); the 16c Li are new octahedral centres
+    expect(cmp.unmatchedBefore.map((i) => A.sites[i].species[0].element)).toEqual(Array(8).fill('Li'));
+    expect(cmp.unmatchedAfter.map((i) => B.sites[i].label)).toEqual(Array(16).fill('Li16c'));
+    expect(cmp.after.types.find((t) => t.type === 'LiO6')?.count).toBe(16);
+    expect(cmp.lattice.volume.changePercent).toBeCloseTo((s ** 3 - 1) * 100, 10);
+  });
+
+  it('match modes: label matching refuses duplicate labels; auto picks index only for a prefix', () => {
+    const A = spinelLiMn2O4();
+    expect(resolveMatchMode(A, A)).toBe('index');
+    expect(resolveMatchMode(A, A.removeSites([0]))).toBe('position');
+    expect(comparePolyhedra(A, A, { match: 'label' }).pairs).toHaveLength(24);
+    const dup = A.withSites(A.sites.map((x) => ({ ...x, label: x.species[0].element })));
+    expect(() => comparePolyhedra(dup, dup, { match: 'label' })).toThrow(/not unique/);
+  });
+});
+
+describeWithFixtures('compare: a real relaxation (MgMn2O4, POSCAR vs CONTCAR, ISIF = 3)', ['vasp/atomate2/tests/test_data/vasp/MgMn2O4_magnetic/relax_2_3_(afm)/outputs/CONTCAR.gz'], () => {
+  const dir = 'vasp/atomate2/tests/test_data/vasp/MgMn2O4_magnetic/relax_2_3_(afm)/outputs/';
+  it('per polyhedron and lattice % changes equal those from the pymatgen/scipy reference', () => {
+    const A = readPoscar(fixture(dir + 'POSCAR.gz')).structure;
+    const B = readPoscar(fixture(dir + 'CONTCAR.gz')).structure;
+    const cmp = comparePolyhedra(A, B);
+    expect(cmp.match).toBe('index');
+    const ra = REF.structures[dir + 'POSCAR.gz'];
+    const rb = REF.structures[dir + 'CONTCAR.gz'];
+    expect(cmp.pairs).toHaveLength(ra.polyhedra.length);
+    const pctV: number[] = [];
+    for (const p of cmp.pairs) {
+      const k = ra.polyhedra.findIndex((r) => A.lattice.minimumImageDistance(A.sites[p.center].frac, r.frac as [number, number, number]) < 1e-6);
+      const va = ra.polyhedra[k].volume;
+      const vb = rb.polyhedra[k].volume; // same site order in the reference
+      expect(p.volume.changePercent!).toBeCloseTo(((vb - va) / va) * 100, 6);
+      expect(p.meanBondLength.changePercent!).toBeCloseTo(((rb.polyhedra[k].meanBondLength - ra.polyhedra[k].meanBondLength) / ra.polyhedra[k].meanBondLength) * 100, 8);
+      expect(p.distortionIndex.change).toBeCloseTo(rb.polyhedra[k].distortionIndex - ra.polyhedra[k].distortionIndex, 10);
+      pctV.push(p.volume.changePercent!);
+    }
+    for (const key of ['a', 'b', 'c', 'alpha', 'beta', 'gamma', 'volume'] as const) {
+      expect(cmp.lattice[key].changePercent!).toBeCloseTo(((rb.lattice[key] - ra.lattice[key]) / ra.lattice[key]) * 100, 8);
+    }
+    // what the run did (means of the reference volumes): cell −0.04553 %, MnO6 +0.06053 %, MgO4 −0.19706 %
+    expect(cmp.lattice.volume.changePercent!).toBeCloseTo(-0.0455272489, 8);
+    expect(cmp.types.find((t) => t.type === 'MnO6')!.volume.changePercent!).toBeCloseTo(0.0605331001, 7);
+    expect(cmp.types.find((t) => t.type === 'MgO4')!.volume.changePercent!).toBeCloseTo(-0.1970584859, 7);
   });
 });
