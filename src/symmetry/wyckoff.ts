@@ -293,3 +293,29 @@ export function formatParams(params: Params, names: readonly ParamName[] = PARAM
     .map((n) => `${n}=${Number(params[n]!.toFixed(6))}`)
     .join(' ');
 }
+
+/**
+ * Origin shifts t (multiples of 1/`denominator`, in [0, 1)³) that leave the setting's
+ * operations unchanged: conjugating (R, τ) by t gives (R, τ + (I − R) t), which must again
+ * be an operation modulo lattice translations. Such a shift relabels Wyckoff positions
+ * (in P4_332 it swaps 4a and 4b), so letters are defined only up to these shifts.
+ */
+export function opPreservingOriginShifts(hallNumber: number, denominator = 8): Vec3[] {
+  const ops = operationsOfHall(hallNumber);
+  const key = (r: readonly number[], t: readonly number[]) =>
+    `${r.join(',')};${t.map((x) => (((Math.round(x * 48) % 48) + 48) % 48)).join(',')}`;
+  const set = new Set(ops.map((o) => key(o.rotation, o.translation)));
+  const out: Vec3[] = [];
+  for (let i = 0; i < denominator; i++)
+    for (let j = 0; j < denominator; j++)
+      for (let k = 0; k < denominator; k++) {
+        const t = [i / denominator, j / denominator, k / denominator];
+        const ok = ops.every((o) => {
+          const r = o.rotation;
+          const rt = [r[0] * t[0] + r[1] * t[1] + r[2] * t[2], r[3] * t[0] + r[4] * t[1] + r[5] * t[2], r[6] * t[0] + r[7] * t[1] + r[8] * t[2]];
+          return set.has(key(r, [o.translation[0] + t[0] - rt[0], o.translation[1] + t[1] - rt[1], o.translation[2] + t[2] - rt[2]]));
+        });
+        if (ok) out.push(t as unknown as Vec3);
+      }
+  return out;
+}
