@@ -20,6 +20,8 @@ import {
 } from '../../src/analysis/polyhedra.js';
 import { comparePolyhedra, resolveMatchMode } from '../../src/analysis/polyhedra-compare.js';
 import { det3, type Mat3 } from '../../src/core/vec3.js';
+import { isInputError } from '../../src/core/errors.js';
+import { formatPolyhedra, polyhedraCsv, polyhedraDocument } from '../../src/cli/polyhedra.js';
 import { describeWithFixtures, fixture, projectRoot } from '../helpers/fixtures.js';
 
 const DEG = Math.PI / 180;
@@ -444,5 +446,44 @@ describeWithFixtures('compare: a real relaxation (MgMn2O4, POSCAR vs CONTCAR, IS
     expect(cmp.lattice.volume.changePercent!).toBeCloseTo(-0.0455272489, 8);
     expect(cmp.types.find((t) => t.type === 'MnO6')!.volume.changePercent!).toBeCloseTo(0.0605331001, 7);
     expect(cmp.types.find((t) => t.type === 'MgO4')!.volume.changePercent!).toBeCloseTo(-0.1970584859, 7);
+  });
+});
+
+describeWithFixtures('ionpath polyhedra (document, CSV, text)', ['vasp/atomate2/tests/test_data/vasp/MgMn2O4_magnetic/relax_2_3_(afm)/outputs/CONTCAR.gz', 'cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif'], () => {
+  const dir = 'vasp/atomate2/tests/test_data/vasp/MgMn2O4_magnetic/relax_2_3_(afm)/outputs/';
+  it('JSON keys of the design contract, with and without --compare', () => {
+    const one = polyhedraDocument({ file: fixture('cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif'), center: 'Mn' });
+    expect(one.polyhedra).toHaveLength(16);
+    const p = one.polyhedra[0];
+    for (const k of ['center', 'label', 'ligands', 'cn', 'volume', 'distortionIndex', 'quadraticElongation', 'bondAngleVariance']) expect(p).toHaveProperty(k);
+    expect(p.volume).toBeCloseTo(REF.structures['cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif'].polyhedra.find((r) => r.element === 'Mn')!.volume, 10);
+    expect(one.lattice.volume).toBeCloseTo(561.719837251, 6);
+    expect(one.lattice.volumeChangePercent).toBeUndefined();
+    expect(one.environments[0].grouped).toBe('OLiTM3');
+
+    const two = polyhedraDocument({ file: fixture(dir + 'POSCAR.gz'), compare: fixture(dir + 'CONTCAR.gz') });
+    expect(two.lattice.volumeChangePercent).toBeCloseTo(-0.0455272489, 8);
+    expect(two.polyhedra.every((q) => typeof q.volumeChangePercent === 'number')).toBe(true);
+    expect(two.types.find((t) => t.type === 'MgO4')!.change!.volume.changePercent).toBeCloseTo(-0.1970584859, 7);
+    expect(two.compare!.match).toBe('index');
+    expect(JSON.parse(JSON.stringify(two)).polyhedra).toHaveLength(6);
+
+    const csv = polyhedraCsv(two).split('\n');
+    expect(csv).toHaveLength(7);
+    expect(csv[0].split(',')).toContain('volume_change_pct');
+    expect(formatPolyhedra(two)).toMatch(/MgO4 +ΔV -0\.197 %/);
+  });
+
+  it('bad options are input errors', () => {
+    const f = fixture('cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif');
+    for (const bad of [{ cutoff: 'Mn-O:2' }, { oxidation: 'Mn4' }, { center: 'Xx' }, { bvFraction: 2 }]) {
+      let err: unknown;
+      try {
+        polyhedraDocument({ file: f, ...bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(isInputError(err)).toBe(true);
+    }
   });
 });
