@@ -8,8 +8,9 @@
  * with formal charges q, principal quantum numbers n, covalent radii r (Cordero 2008) and the
  * screening factor f = 0.74. The Morse term is halved, as in BVlain (github.com/dembart/BVlain,
  * potentials.py), whose published percolation energies we compare against: the bond energy is
- * shared between the two ions of a bond. The mobile ion's own sites are not part of the
- * framework; on mixed sites (Li/Ni exchange) the other species stay, weighted by occupancy.
+ * shared between the two ions of a bond. The mobile ion's own sites (where it is the majority
+ * species) are not part of the framework; on other mixed sites (Li/Ni exchange on the TM
+ * layer) the non-ion species stay, weighted by occupancy.
  * Energies are absolute (eV) — only differences mean anything.
  */
 import { element } from '../core/elements.js';
@@ -82,6 +83,9 @@ export function buildBvseModel(structure: Structure, ion: string, opts: BvseOpti
   let maxScreen = 0;
   const missing = new Set<string>();
   structure.sites.forEach((site, i) => {
+    // A site where the ion is the majority species is an ion site: its minority species
+    // (2.5 % Ni on the Li site of NCM) are left out, or the ion would sit on top of them.
+    if (structure.majorityElement(i) === ion) return;
     // framework content of the site: everything but the mobile ion
     const rest = site.species.filter((sp) => sp.element !== ion);
     if (rest.length === 0) return;

@@ -7,11 +7,12 @@
  *    atom, from the periodic Delaunay/Voronoi decomposition; geometry/voronoi.ts).
  * 3. Each candidate is relaxed to the nearest minimum of the ion's bond-valence site energy
  *    (BVSE, bvse.ts) by steepest descent with a step cap, so it sits where the ion would.
- * 4. Filters, ion-aware: nearest anion ≥ `minAnionDistance` (default 0.85 × the sum of the
- *    Shannon radii of ion (CN VI) and anion) and nearest framework cation ≥
+ * 4. Filters, ion-aware: nearest anion ≥ `minAnionDistance` (default 0.75 × the sum of the
+ *    Shannon radii of ion (CN VI) and anion: keeps the face-sharing tetrahedra of layered
+ *    oxides, Li–O ≈ 1.7 Å, through which Li hops) and nearest framework cation ≥
  *    `minCationDistance` (default sum of the Shannon radii + 0.4 Å); overridable.
  * 5. Symmetry: candidates are grouped into orbits under the structure's space-group
- *    operations; orbits within `mergeÅ` of an occupied site of the ion are that site.
+ *    operations; candidates within 1.2 Å of an occupied site of the ion are that site.
  * 6. Labels: Wyckoff letter and multiplicity (moyo, on framework + all orbits), and orbits
  *    sharing a label are numbered in a deterministic order (by the canonical representative's
  *    fractional coordinates): 3c(1), 3c(2).
@@ -19,6 +20,7 @@
 import { element, shannonRadius } from '../core/elements.js';
 import type { Structure } from '../core/structure.js';
 import { type Vec3, wrapVec } from '../core/vec3.js';
+void wrapVec;
 import { NeighborGrid } from '../geometry/neighbors.js';
 import { voidCentres } from '../geometry/voronoi.js';
 import { analyzeCell, type SymOp } from '../symmetry/moyo.js';
@@ -79,6 +81,9 @@ export interface SitesResult {
   model: BvseModel;
 }
 
+/** Interstitials closer than this to an occupied site of the ion are dropped (Å). */
+const OCCUPIED_EXCLUSION_Å = 1.2;
+
 const ANIONS = new Set(['O', 'S', 'Se', 'Te', 'F', 'Cl', 'Br', 'I', 'N']);
 
 export function findSites(structure: Structure, opts: SiteOptions = {}): SitesResult {
@@ -97,7 +102,7 @@ export function findSites(structure: Structure, opts: SiteOptions = {}): SitesRe
   const anionEls = [...new Set(fwEl.filter((e) => (model.oxidation[e] ?? 0) < 0 || ANIONS.has(e)))];
   const cationEls = [...new Set(fwEl.filter((e) => !anionEls.includes(e)))];
   const radius = (e: string) => shannonRadius(e, Math.round(model.oxidation[e] ?? 0), 6) ?? element(e).covalentRadius;
-  const minAnion = opts.minAnionDistance ?? 0.85 * (ionR + Math.min(...anionEls.map(radius)));
+  const minAnion = opts.minAnionDistance ?? 0.75 * (ionR + Math.min(...anionEls.map(radius)));
   const minCation = opts.minCationDistance ?? (cationEls.length ? ionR + Math.min(...cationEls.map(radius)) + 0.4 : 0);
 
   // Symmetry of the full structure (the ion included).
@@ -145,9 +150,11 @@ export function findSites(structure: Structure, opts: SiteOptions = {}): SitesRe
       // orbit of the raw centre, then relax its representative and re-expand
       let rep = v.frac;
       if (opts.relax !== false) rep = relaxToMinimum(model, rep);
+      rep = symmetrize(rep, ops, lattice, 0.05);
       const positions = orbitOf(rep, ops, lattice, 0.05);
       for (const p of orbitOf(v.frac, ops, lattice, 0.05)) assigned.push(p);
-      if (near(rep, occupiedPositions, mergeTol)) continue;
+      // a candidate this close to an occupied site of the ion is that site, not another one
+      if (near(rep, occupiedPositions, Math.max(mergeTol, OCCUPIED_EXCLUSION_Å))) continue;
       if (orbits.some((o) => near(rep, o.positions, mergeTol))) continue;
       const nn = nearest(lattice.toCartesian(rep));
       if (nn.an && nn.an.distance < minAnion) { tooA++; continue; }
@@ -236,12 +243,42 @@ function coordination(grid: NeighborGrid, fwEl: string[], anionEls: string[], c:
   return n;
 }
 
+/** Snap a point onto its special position: the mean of its images under the operations that (nearly) fix it. */
+function symmetrize(p: Vec3, ops: readonly SymOp[], lattice: Structure['lattice'], tolÅ: number): Vec3 {
+  const acc = [0, 0, 0];
+  let n = 0;
+  for (const op of ops) {
+    const r = op.rotation;
+    const q = [
+      r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + op.translation[0],
+      r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + op.translation[1],
+      r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + op.translation[2],
+    ];
+    const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]].map((x) => x - Math.round(x));
+    if (lattice.toCartesian(d as unknown as Vec3).every((x) => Math.abs(x) < tolÅ)) {
+      for (let k = 0; k < 3; k++) acc[k] += p[k] + d[k];
+      n++;
+    }
+  }
+  return snap([acc[0] / n, acc[1] / n, acc[2] / n]);
+}
+
+/** Wrap into [0, 1) and clean values within 1e-8 of a multiple of 1/48 (special positions). */
+function snap(p: readonly number[]): Vec3 {
+  return p.map((x) => {
+    let y = x - Math.floor(x);
+    const k = Math.round(y * 48);
+    if (Math.abs(y * 48 - k) < 48e-8) y = k / 48;
+    return y >= 1 ? 0 : y;
+  }) as unknown as Vec3;
+}
+
 /** Images of a fractional point under the operations, wrapped and deduplicated (tol in Å). */
 export function orbitOf(p: Vec3, ops: readonly SymOp[], lattice: Structure['lattice'], tolÅ: number): Vec3[] {
   const out: Vec3[] = [];
   for (const op of ops) {
     const r = op.rotation;
-    const q = wrapVec([
+    const q = snap([
       r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + op.translation[0],
       r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + op.translation[1],
       r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + op.translation[2],

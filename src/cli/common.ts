@@ -59,3 +59,27 @@ export function showProgress(): boolean {
 }
 
 export { InputError };
+
+/** Parse "Li=1,Ni=2,Mn=4" into { Li: 1, Ni: 2, Mn: 4 } (numbers), naming the option on error. */
+export function parseNumberMap(text: string | undefined, option: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!text) return out;
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*=\s*([+-]?\d*\.?\d+(?:[eE][+-]?\d+)?)$/.exec(part);
+    if (!m) throw new InputError(`${option}: expected KEY=NUMBER pairs separated by commas, got "${part}"`, { hint: `e.g. ${option} Li=1,Ni=2,Mn=4,O=-2` });
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** Round every number in a JSON-bound value to `digits` significant decimals (for stable output). */
+export function roundDeep<T>(value: T, decimals = 6): T {
+  const f = 10 ** decimals;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * f) / f : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -7,9 +7,11 @@ import type { CommandModule } from 'yargs';
 import { reportError } from './common.js';
 import { infoCommand } from './info.js';
 import { convertCommand } from './convert.js';
+import { sitesCommand } from './sites.js';
+import { pathsCommand } from './paths.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [infoCommand, convertCommand];
+const COMMANDS: CommandModule<any, any>[] = [infoCommand, convertCommand, sitesCommand, pathsCommand];
 
 export async function main(argv: string[]): Promise<void> {
   try {
