@@ -9,9 +9,20 @@ import { infoCommand } from './info.js';
 import { convertCommand } from './convert.js';
 import { sitesCommand } from './sites.js';
 import { pathsCommand } from './paths.js';
+import { polyhedraCommand } from './polyhedra.js';
+import { vasprunCommand } from './vasprun.js';
+import { viewCommand } from './view.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [infoCommand, convertCommand, sitesCommand, pathsCommand];
+const COMMANDS: CommandModule<any, any>[] = [
+  infoCommand,
+  convertCommand,
+  sitesCommand,
+  pathsCommand,
+  polyhedraCommand,
+  vasprunCommand,
+  viewCommand,
+];
 
 export async function main(argv: string[]): Promise<void> {
   try {
