@@ -56,6 +56,11 @@ export class VasprunBuilder {
   private skipDepth = 0;
   private readonly capture: XNode[] = [];
 
+  /** Elements the feeder may jump over once opened (see vasprun-feeder.ts). */
+  readonly fastSkipNames: ReadonlySet<string>;
+  /** Name of the element being skipped when the feeder may jump to its end, else null. */
+  fastSkip: string | null = null;
+
   private rootSeen = false;
   private rootClosed = false;
   private calc: CalcAccumulator | null = null;
@@ -75,6 +80,10 @@ export class VasprunBuilder {
     this.warnings = new WarningSink(file);
     this.rd = new ValueReader(file, this.warnings);
     this.maxText = opts.maxTextLength ?? DEFAULT_MAX_TEXT;
+    const fast = ['projected', 'projected_kpoints_opt', 'eigenvalues_kpoints_opt', 'dielectricfunction'];
+    if (!opts.eigenvalues) fast.push('eigenvalues');
+    if (!opts.dos) fast.push('total', 'partial');
+    this.fastSkipNames = new Set(fast);
     this.result = {
       file,
       complete: false,
@@ -124,6 +133,23 @@ export class VasprunBuilder {
   /** Feed text (a chunk of the document). */
   write(text: string): void {
     this.parser.write(text);
+  }
+
+  /**
+   * The feeder jumped over s[from, to) inside a skipped element: move the parser's line and
+   * column on as if it had read them, so later positions stay right.
+   */
+  skipped(s: string, from: number, to: number): void {
+    const p = this.parser;
+    let n = 0;
+    let last = -1;
+    for (let k = s.indexOf('\n', from); k >= 0 && k < to; k = s.indexOf('\n', k + 1)) {
+      n++;
+      last = k;
+    }
+    p.line += n;
+    p.column = n ? to - last - 1 : p.column + (to - from);
+    p.position += to - from;
   }
 
   private line(): number {
@@ -183,7 +209,10 @@ export class VasprunBuilder {
       capture = name === 'i' || ((name === 'total' || name === 'partial') && Boolean(this.opts.dos));
     }
     if (capture) this.capture.push(makeNode(name, tag.attributes, this.line()));
-    else this.skipDepth = 1;
+    else {
+      this.skipDepth = 1;
+      if (this.fastSkipNames.has(name) && !tag.isSelfClosing) this.fastSkip = name;
+    }
   }
 
   private text(t: string): void {
@@ -200,6 +229,7 @@ export class VasprunBuilder {
   private close(): void {
     if (this.skipDepth > 0) {
       this.skipDepth--;
+      if (this.skipDepth === 0) this.fastSkip = null;
       return;
     }
     if (this.capture.length > 0) {

@@ -14,67 +14,13 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { constants as zc, createGunzip } from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import { VasprunBuilder } from './vasprun-builder.js';
+import { Feeder } from './vasprun-feeder.js';
 import type { VasprunOptions, VasprunResult } from './vasprun-types.js';
 
 export type * from './vasprun-types.js';
-
-/** Reads chunks of bytes, decodes them, stops at NUL padding, feeds the SAX builder. */
-class Feeder {
-  private decoder: StringDecoder | null = null;
-  private latin1 = false;
-  private nulSeen = false;
-  private first = true;
-
-  constructor(private readonly b: VasprunBuilder) {}
-
-  bytes(buf: Buffer): void {
-    if (this.first) {
-      this.first = false;
-      let start = 0;
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3; // UTF-8 BOM
-      // The XML declaration names the encoding; VASP writes ISO-8859-1. Anything else: UTF-8.
-      const head = buf.subarray(0, 200).toString('latin1');
-      const m = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(head.slice(start));
-      const enc = m ? m[1].toLowerCase() : 'utf-8';
-      this.latin1 = start === 0 && /^(iso-8859-1|latin-?1|us-ascii|ascii)$/.test(enc);
-      if (!this.latin1) this.decoder = new StringDecoder('utf8');
-      if (start) buf = buf.subarray(start);
-    }
-    this.text(this.latin1 ? buf.toString('latin1') : this.decoder!.write(buf));
-  }
-
-  text(s: string): void {
-    if (this.nulSeen) {
-      // After NUL padding (a node died while writing) only more padding may follow.
-      if (/[^\0\s]/.test(s)) {
-        throw new InputError('NUL bytes in the middle of the file (the disk or the copy is damaged)', { file: this.b.file });
-      }
-      return;
-    }
-    const i = s.indexOf('\0');
-    if (i >= 0) {
-      this.nulSeen = true;
-      this.b.write(s.slice(0, i));
-      this.text(s.slice(i + 1));
-      return;
-    }
-    this.b.write(s);
-  }
-
-  end(): VasprunResult {
-    if (this.decoder) {
-      const rest = this.decoder.end();
-      if (rest) this.text(rest);
-    }
-    const r = this.b.finish();
-    if (this.nulSeen && r.incompleteReason) r.incompleteReason += ' (the rest of the file is NUL bytes: the run was killed while writing)';
-    return r;
-  }
-}
 
 /** Parse vasprun.xml text already in memory (same reader as the streaming one). */
 export function parseVasprunString(text: string, opts: VasprunOptions = {}, file = '<string>'): VasprunResult {

@@ -348,6 +348,38 @@ describeWithFixtures('vasprun.xml fixtures against reference.json and pymatgen/A
     expect(e.message).toMatch(/NUL bytes in the middle/);
   });
 
+  it('line numbers stay right after the blocks the feeder jumps over (<projected>, <eigenvalues>, DOS)', () => {
+    const t = gunzipSync(readFileSync(vpath(FILES.custodianIo))).toString('latin1');
+    const proj = t.indexOf('<projected>');
+    const i = t.indexOf('</v>', t.indexOf('<structure name="finalpos"'));
+    expect(proj).toBeGreaterThan(0);
+    expect(i).toBeGreaterThan(t.indexOf('</projected>'));
+    const bad = t.slice(0, i) + '</w>' + t.slice(i + 4);
+    const line = t.slice(0, i).split('\n').length;
+    for (const opts of [{}, { eigenvalues: true, dos: true }]) {
+      const e = thrown(() => parseVasprunBuffer(Buffer.from(bad, 'latin1'), opts));
+      expect(e.line).toBe(line);
+      expect(e.column).toBe(i - t.lastIndexOf('\n', i) + 4);
+    }
+  });
+
+  it('the result does not depend on how the bytes are chunked', async () => {
+    const gz = readFileSync(vpath(FILES.custodianIo));
+    const whole = parseVasprunBuffer(gunzipSync(gz));
+    const { Feeder } = await import('../../src/io/vasprun-feeder.js');
+    const { VasprunBuilder } = await import('../../src/io/vasprun-builder.js');
+    const bytes = gunzipSync(gz);
+    for (const size of [1, 7, 13, 4096]) {
+      const f = new Feeder(new VasprunBuilder('<chunks>', {}));
+      for (let k = 0; k < bytes.length; k += size) f.bytes(bytes.subarray(k, k + size));
+      const r = f.end();
+      expect(r.steps.map((s) => s.energySigma0)).toEqual(whole.steps.map((s) => s.energySigma0));
+      expect(r.efermi).toBe(whole.efermi);
+      expect(r.hasEigenvalues && r.hasTotalDos && r.hasPartialDos && r.complete).toBe(true);
+      expect(r.finalStructure!.toJSON()).toEqual(whole.finalStructure!.toJSON());
+    }
+  });
+
   describe('malformed and odd content (edits of a real file)', () => {
     const text = () => readFileSync(vpath(FILES.unconverged), 'latin1');
     const lineOf = (s: string, idx: number) => s.slice(0, idx).split('\n').length;
