@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { SingleBar } from 'cli-progress';
 import { findSites } from '../analysis/sites.js';
 import { findHops, namedPath, type PathsResult } from '../analysis/paths.js';
-import { bvseGridRows, gridShape } from '../analysis/bvse.js';
+import { gridShape } from '../analysis/bvse.js';
+import { bvseGridParallel } from '../analysis/bvse-parallel.js';
 import { gridPercolation, type PercolationEnergies } from '../analysis/grid-percolation.js';
 import { readStructure } from '../io/read-structure.js';
 import { handler, printJson, println, roundDeep, showProgress, warn } from './common.js';
@@ -16,6 +17,7 @@ interface PathsArgs extends SitesArgs {
   path?: string[];
   resolution: number;
   grid: boolean;
+  workers?: number;
 }
 
 export function formatPaths(p: PathsResult, grid: PercolationEnergies | null): string {
@@ -66,6 +68,7 @@ export const pathsCommand: CommandModule<object, PathsArgs> = {
       .option('path', { type: 'string', array: true, describe: 'a named chain of sites, e.g. "8a>16c>8a" (repeatable)' })
       .option('resolution', { type: 'number', default: 0.2, describe: 'BVSE grid spacing (Å) for the percolation energies' })
       .option('grid', { type: 'boolean', default: true, describe: 'compute the BVSE landscape percolation energies (--no-grid to skip)' })
+      .option('workers', { type: 'number', describe: 'worker threads for the BVSE grid (default: all cores)' })
       .example('ionpath paths LiMn2O4.cif --ion Li', '8a→16c hops, 3D percolation')
       .example('ionpath paths host.cif --path "1a>3c(1)>3c(2)"', 'the barrier estimate of a chain of sites')
       .example('ionpath paths big.cif --no-grid --json', 'hops only, as JSON'),
@@ -87,9 +90,9 @@ export const pathsCommand: CommandModule<object, PathsArgs> = {
       shape = gridShape(s, args.resolution);
       const bar = showProgress() ? new SingleBar({ format: 'BVSE grid |{bar}| {percentage}% {eta}s', stream: process.stderr }) : null;
       bar?.start(shape[0], 0);
-      const energies = bvseGridRows(sites.model, shape, 0, shape[0], (i) => bar?.update(i + 1));
+      const g = await bvseGridParallel(sites.model, { resolutionÅ: args.resolution, workers: args.workers, onProgress: (d) => bar?.update(d) });
       bar?.stop();
-      grid = gridPercolation(energies, shape);
+      grid = gridPercolation(g.energies, shape);
     }
     if (args.json) {
       printJson(
