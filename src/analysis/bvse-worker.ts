@@ -20,4 +20,4 @@ const job = workerData as Job;
 const s = new Structure(new Lattice(job.structure.lattice), job.structure.sites, job.structure.title);
 const model = buildBvseModel(s, job.ion, { oxidation: job.oxidation });
 const rows = bvseGridRows(model, job.shape, job.start, job.end, (i) => parentPort!.postMessage({ row: i }));
-parentPort!.postMessage({ done: true, energies: rows }, [rows.buffer]);
+parentPort!.postMessage({ done: true, energies: rows }, [rows.buffer as ArrayBuffer]);
