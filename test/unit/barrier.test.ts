@@ -289,3 +289,19 @@ describeWithFixtures('run layouts', [`vasp/${SI}/01/OUTCAR.gz`], () => {
     await expect(analyzeNebRun(empty)).rejects.toThrow(/no image folders/);
   });
 });
+
+describeWithFixtures('ionpath barrier (CLI document)', [`vasp/${SI}/01/OUTCAR.gz`], () => {
+  it('JSON has the DESIGN.md keys and the table shows the barrier', async () => {
+    const { barrierJson, summarizeBarrier } = await import('../../src/cli/barrier.js');
+    const res = await analyzeNebRun(fixture(`vasp/${SI}`));
+    const doc = JSON.parse(JSON.stringify(barrierJson(res)));
+    for (const k of ['images', 'barrier', 'reverseBarrier', 'saddle', 'complete']) expect(doc).toHaveProperty(k);
+    expect(Object.keys(doc.images[0])).toEqual(expect.arrayContaining(['index', 'energy', 'relativeEnergy', 'coordinate']));
+    expect(doc.saddle).toMatchObject({ coordinate: expect.any(Number), energy: expect.any(Number) });
+    expect(doc.images.length).toBe(5);
+    expect(doc).not.toHaveProperty('spline');
+    const text = summarizeBarrier(res).join('\n');
+    expect(text).toMatch(/forward barrier {2}0\.1585 eV/);
+    expect(text).toMatch(/endpoints from relaxation-folders/);
+  });
+});

@@ -330,3 +330,18 @@ describe('OUTCAR from text', () => {
     expect(() => parseOutcar('', 'empty')).toThrow(/empty/);
   });
 });
+
+describeWithFixtures('ionpath outcar (CLI document)', [REF], () => {
+  it('JSON has the DESIGN.md keys; the table names the state of the run', async () => {
+    const { outcarJson, summarizeOutcar } = await import('../../src/cli/outcar.js');
+    const r = await read('custodian/tests/files/potim/OUTCAR');
+    const doc = JSON.parse(JSON.stringify(outcarJson(r)));
+    for (const k of ['complete', 'vaspVersion', 'nions', 'steps', 'finalEnergy', 'magnetization']) expect(doc).toHaveProperty(k);
+    expect(doc.steps[2]).toMatchObject({ energy: 83.57965717, energySigma0: 83.58389062 });
+    expect(doc.steps[2].maxForce).toBeCloseTo(0.5764009270178181, 12);
+    expect(doc.nions).toBe(48);
+    const text = summarizeOutcar(r).join('\n');
+    expect(text).toMatch(/complete {7}no: no timing block/);
+    expect(text).toMatch(/final energy {3}83\.58389062 eV/);
+  });
+});
