@@ -121,7 +121,7 @@ export class VasprunBuilder {
     p.ontext = (t) => this.text(t);
     p.oncdata = (t) => this.text(t);
     p.ondoctype = () => {
-      throw this.err('a <!DOCTYPE> declaration: vasprun.xml never has one, and entity definitions are refused');
+      throw this.err('<!DOCTYPE> declarations are refused: vasprun.xml never has one, and its entity definitions could expand without bound');
     };
     p.onerror = (e) => {
       const msg = String(e.message).split('\n')[0];

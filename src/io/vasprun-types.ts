@@ -162,7 +162,11 @@ export interface VasprunResult {
   hasPartialDos: boolean;
   /** The last complete ionic step needed fewer than NELM electronic steps. */
   convergedElectronic: boolean;
-  /** The run finished before NSW ionic steps (or NSW ≤ 1), as pymatgen defines it; false for an incomplete file. */
+  /**
+   * pymatgen's test: NSW ≤ 1, or the run stopped before NSW ionic steps. A relaxation in a
+   * truncated file is not converged (it was stopped); a static run whose one step is complete
+   * is. For MD (IBRION = 0) this is false once all NSW steps ran — look at `complete` there.
+   */
   convergedIonic: boolean;
   converged: boolean;
   /** Only with `opts.eigenvalues`. */

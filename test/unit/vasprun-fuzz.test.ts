@@ -80,11 +80,11 @@ describeWithFixtures('vasprun.xml fuzzing on real files', [SMALL, FEO, GZ], () =
     expect(performance.now() - t0).toBeLessThan(15_000);
   });
 
-  it('300 files with flipped bytes: a result or an InputError, never a crash', () => {
+  it('200 files with flipped bytes: a result or an InputError, never a crash', () => {
     const buf = readFileSync(fixture(SMALL));
     const rand = rng(2);
     let errors = 0;
-    for (let k = 0; k < 300; k++) {
+    for (let k = 0; k < 200; k++) {
       const b = Buffer.from(buf);
       const n = 1 + Math.floor(rand() * 4);
       const at: number[] = [];
