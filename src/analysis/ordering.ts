@@ -23,7 +23,7 @@ import { InputError } from '../core/errors.js';
 import { Lattice } from '../core/lattice.js';
 import { Structure, sortElements, type SiteInput } from '../core/structure.js';
 import { det3, type Mat3, type Vec3 } from '../core/vec3.js';
-import { analyzeCell, type SymOp } from '../symmetry/moyo.js';
+import { analyzeCell, hallEntry, type SymOp } from '../symmetry/moyo.js';
 import { analyzeStructure, siteTypes } from '../symmetry/analyze.js';
 import { guessOxidationStates } from './oxidation-states.js';
 import { ewaldMatrix, type EwaldOptions } from './ewald.js';
@@ -633,8 +633,6 @@ export function enumerateOrderings(structure: Structure, opts: OrderingOptions =
     }
     return o;
   });
-  const parentHall = ds.hall_number;
-  void parentHall;
   return {
     supercell,
     supercellMatrix: S,
@@ -642,7 +640,7 @@ export function enumerateOrderings(structure: Structure, opts: OrderingOptions =
     totalConfigurations: total.toString(),
     distinct,
     groupOrder: perms.length,
-    parentSpacegroup: { number: ds.number, symbol: analyzeStructure(structure, symprec).shortSymbol },
+    parentSpacegroup: { number: ds.number, symbol: hallEntry(ds.hall_number).hm_short.replace(/\s+/g, '') },
     method,
     ...(opts.random ? { samples: Math.floor(opts.random.samples), seed: opts.random.seed ?? 1 } : {}),
     oxidation,
