@@ -458,7 +458,7 @@ export function enumerateOrderings(structure: Structure, opts: OrderingOptions =
       if (Math.abs(x - c) > tolCount) {
         throw new InputError(
           `${proto.label} (${contentText(proto)}) on ${n} sites of the supercell needs ${Number(x.toFixed(4))} ${el}: not a whole number`,
-          { hint: `choose a supercell in which occupancy × sites is a whole number for every species (${suggestMultiplier(proto.species.map((s) => s.occupancy), tolCount)})` },
+          { hint: `choose a supercell in which occupancy × sites is a whole number for every species: ${suggestMultiplier(proto.species.map((s) => s.occupancy), n, tolCount)}` },
         );
       }
       if (Math.abs(x - c) > 1e-6) warnings.push(`${proto.label}: ${Number(x.toFixed(4))} ${el} on ${n} sites rounded to ${c}`);
@@ -650,10 +650,14 @@ export function enumerateOrderings(structure: Structure, opts: OrderingOptions =
   };
 }
 
-/** The smallest n ≤ 12 for which occupancy × n is whole for all (a hint text). */
-function suggestMultiplier(occ: number[], tol: number): string {
-  for (let n = 1; n <= 12; n++) if (occ.every((o) => Math.abs(o * n - Math.round(o * n)) <= tol)) return `a cell holding a multiple of ${n} such sites works`;
-  return 'these occupancies need a very large cell; round them in the input first';
+/** Hint: the smallest supercell multiple m ≤ 64 for which occupancy × n·m is whole for every species. */
+function suggestMultiplier(occ: number[], n: number, tol: number): string {
+  for (let m = 2; m <= 64; m++) {
+    if (occ.every((o) => Math.abs(o * n * m - Math.round(o * n * m)) <= tol)) {
+      return `a supercell ${m} times larger (${n * m} such sites) gives whole numbers`;
+    }
+  }
+  return 'these occupancies need a very large supercell; round them in the structure first (e.g. write the site as Li1 instead of Li0.975Ni0.025)';
 }
 
 /** The ordered structure: supercell with the disordered sites assigned (vacancies removed). */
