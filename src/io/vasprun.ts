@@ -1,5 +1,9 @@
 /**
- * vasprun.xml reader: streaming (sax), gzip transparent, constant memory in the file size.
+ * vasprun.xml reader: streaming (sax), gzip transparent. The document is never held in
+ * memory: only small sub-trees are built, and what is kept is the result (every ionic step
+ * by default; with `keepSteps: false` + `onStep` memory stays flat however big the file).
+ * Strings and buffers in memory go through the same reader (parseVasprunString/Buffer):
+ * xml2js would give a second code path with different answers on odd files, and no gain.
  *
  *   const run = await readVasprun('vasprun.xml.gz', { dos: true });
  *   run.finalEnergy      // eV, energy(σ→0) of the last complete ionic step
