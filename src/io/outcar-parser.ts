@@ -233,6 +233,53 @@ export class OutcarParser {
     for (let k = 0; k < lines.length; k++) this.feed(lines[k]);
   }
 
+  /** Lines read so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  /**
+   * Feed a block of text holding whole lines ("\n"-separated; a trailing "\r" is dropped).
+   * Same result as feeding its lines one by one, but after the header only lines that can
+   * matter are sliced out of the block: most of an OUTCAR (eigenvalues, timings, charge
+   * tables) is skipped by looking at its first characters in place.
+   */
+  feedText(t: string): void {
+    const n = t.length;
+    let s = 0;
+    while (s < n) {
+      let e = t.indexOf('\n', s);
+      if (e === -1) e = n;
+      let end = e;
+      if (end > s && t.charCodeAt(end - 1) === 13) end--;
+      if (this.slowPath()) this.feed(t.slice(s, end));
+      else {
+        let i = s;
+        while (i < end) {
+          const c = t.charCodeAt(i);
+          if (c !== 32 && c !== 9) break;
+          i++;
+        }
+        if (i < end && mayMatter(t, i)) this.feed(t.slice(s, end));
+        else this.lineNo++;
+      }
+      s = e + 1;
+    }
+  }
+
+  /** States in which every line must go through `feed`. */
+  private slowPath(): boolean {
+    return (
+      !this.headerDone ||
+      this.inStartparameter ||
+      this.table !== null ||
+      this.box !== null ||
+      this.pendingEnergy !== null ||
+      this.deferred !== null ||
+      !this.sawFirstLine
+    );
+  }
+
   // ---------------------------------------------------------------- dispatch
 
   private dispatch(line: string): void {
@@ -936,6 +983,57 @@ export class OutcarParser {
       });
       h.species = sp;
     }
+  }
+}
+
+/**
+ * After the header: can the line whose first non-blank character is at `i` change the
+ * parser's state? Mirrors `dispatch` (the equivalence is tested on every fixture).
+ */
+function mayMatter(t: string, i: number): boolean {
+  switch (t.charCodeAt(i)) {
+    case 45: // '-': separators, "Iteration", "aborting loop"
+      return t.charCodeAt(i + 1) === 45;
+    case 124: // '|': boxed warnings
+      return true;
+    case 70: // 'F'
+      return t.startsWith('FREE ENERGIE', i) || t.startsWith('FORCE', i);
+    case 77: // 'M'
+      return t.startsWith('ML F', i) || t.startsWith('Maximum memory', i);
+    case 80: // 'P'
+      return t.startsWith('POSITION', i);
+    case 76: // 'L'
+      return t.startsWith('LOOP+:', i);
+    case 110: // 'n'
+      return t.startsWith('number of electron', i);
+    case 109: // 'm'
+      return t.startsWith('magnetization (x)', i);
+    case 105: // 'i'
+      return t.startsWith('in kB', i);
+    case 100: // 'd'
+      return t.startsWith('direct lattice vectors', i);
+    case 78: // 'N'
+      return t.startsWith('NEB:', i);
+    case 69: // 'E'
+      return t.startsWith('E-fermi', i) || t.startsWith('Elapsed time', i) || t.startsWith('Error', i) || t.startsWith('ERROR', i);
+    case 84: // 'T'
+      return t.startsWith('Total CPU time', i);
+    case 86: // 'V'
+      return t.startsWith('VTST: version', i) || t.startsWith('VERY BAD NEWS', i);
+    case 67: // 'C'
+      return t.startsWith('CHAIN: Running the', i);
+    case 71: // 'G'
+      return t.startsWith('General timing', i);
+    case 114: // 'r'
+      return t.startsWith('reached required accuracy', i);
+    case 115: // 's'
+      return t.startsWith('soft stop encountered', i);
+    case 116: // 't'
+      return t.startsWith('tangential force (eV/A)', i);
+    case 87: // 'W'
+      return t.startsWith('WARNING', i);
+    default:
+      return false;
   }
 }
 

@@ -11,7 +11,7 @@
  * step), and in ML force-field runs it also matches "ML energy(sigma->0)" lines.
  */
 import { InputError } from '../core/errors.js';
-import { lineBatches } from './text-lines.js';
+import { textChunks } from './text-lines.js';
 import { OutcarParser } from './outcar-parser.js';
 import type { OutcarOptions, OutcarResult } from './outcar-types.js';
 
@@ -22,21 +22,27 @@ export { OutcarParser, elementOfTitel } from './outcar-parser.js';
 export async function readOutcar(path: string, opts: OutcarOptions = {}): Promise<OutcarResult> {
   const parser = new OutcarParser(path, opts);
   const streamWarnings: string[] = [];
-  const it = lineBatches(path, { maxLineBytes: opts.maxLineBytes, onWarning: (m) => streamWarnings.push(m) });
-  let sawAny = false;
+  const it = textChunks(path, {
+    maxLineBytes: opts.maxLineBytes,
+    onWarning: (m) => streamWarnings.push(m),
+    linesSoFar: () => parser.lines,
+  });
+  let truncated = false;
   for (;;) {
     const r = await it.next();
-    if (r.done) break;
-    sawAny = true;
-    parser.feedAll(r.value.lines);
+    if (r.done) {
+      truncated = r.value.truncated;
+      break;
+    }
+    parser.feedText(r.value);
   }
   const result = parser.finish();
-  if (!sawAny || result.lines === 0) {
+  if (result.lines === 0) {
     throw new InputError('the file is empty; expected a VASP OUTCAR', { file: path, line: 1 });
   }
   checkLooksLikeOutcar(result, path);
   for (const w of streamWarnings) result.warnings.push({ line: result.lines, message: w });
-  if (streamWarnings.length && result.complete === false && result.incompleteReason) {
+  if (truncated && result.incompleteReason) {
     result.incompleteReason += '; the compressed file is cut short';
   }
   return result;
@@ -45,9 +51,7 @@ export async function readOutcar(path: string, opts: OutcarOptions = {}): Promis
 /** Parse OUTCAR text held in memory (tests, small files). */
 export function parseOutcar(text: string, file = '<string>', opts: OutcarOptions = {}): OutcarResult {
   const parser = new OutcarParser(file, opts);
-  const lines = text.split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  for (const l of lines) parser.feed(l.endsWith('\r') ? l.slice(0, -1) : l);
+  parser.feedText(text);
   const result = parser.finish();
   if (result.lines === 0) throw new InputError('the file is empty; expected a VASP OUTCAR', { file, line: 1 });
   checkLooksLikeOutcar(result, file);

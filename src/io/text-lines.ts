@@ -5,7 +5,7 @@
  *   (1f 8b), zlib (78 01/9c/da) are inflated with node:zlib; xz (fd 37 7a 58 5a 00) and
  *   bzip2 ("BZh") are piped through `xz -dc` / `bzip2 -dc` (a clear InputError when the
  *   program is not installed).
- * - Memory is bounded: the file is read in chunks (1 MiB by default) with backpressure;
+ * - Memory is bounded: the file is read in chunks (64 KiB by default) with backpressure;
  *   only the current chunk and one unfinished line are held. A line longer than
  *   `maxLineBytes` (1 MiB by default) is an InputError naming the file and line.
  * - Bytes are decoded as latin1 (one char per byte; never throws on binary garbage);
@@ -26,7 +26,7 @@ export type Compression = 'none' | 'gzip' | 'zlib' | 'xz' | 'bzip2';
 export interface TextLinesOptions {
   /** Longest accepted line in bytes (default 1 MiB). Longer → InputError. */
   maxLineBytes?: number;
-  /** Read-chunk size in bytes (default 1 MiB). */
+  /** Read-chunk size in bytes (default 64 KiB). */
   chunkBytes?: number;
   /** Called for non-fatal problems (e.g. a truncated .gz). */
   onWarning?: (message: string) => void;
@@ -60,7 +60,7 @@ export interface ReadSummary {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
-const DEFAULT_CHUNK = 1 << 20;
+const DEFAULT_CHUNK = 1 << 16;
 
 /** Compression of a file, from its first bytes. An empty file is 'none'. */
 export async function detectCompression(path: string): Promise<Compression> {
@@ -156,43 +156,60 @@ function isTruncationMessage(msg: string): boolean {
   return /unexpected end of (file|input)|compressed data is truncated|file ends unexpectedly|Compressed file ends unexpectedly/i.test(msg);
 }
 
-/**
- * The file's text as batches of lines (one batch per chunk read). The fastest way to
- * scan a big file: the consumer loops over `batch.lines` synchronously.
- * Returns (as the generator's return value) a ReadSummary.
- */
-export async function* lineBatches(path: string, opts: TextLinesOptions = {}): AsyncGenerator<LineBatch, ReadSummary, undefined> {
-  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+function openSource(path: string, compression: Compression, opts: TextLinesOptions): ByteSource {
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK;
-  const compression = await detectCompression(path);
-  let src: ByteSource;
   switch (compression) {
     case 'gzip':
     case 'zlib':
-      src = zlibSource(path, compression, chunkBytes);
-      break;
+      return zlibSource(path, compression, chunkBytes);
     case 'xz':
-      src = programSource(path, opts.xzCommand ?? 'xz', 'xz');
-      break;
+      return programSource(path, opts.xzCommand ?? 'xz', 'xz');
     case 'bzip2':
-      src = programSource(path, opts.bzip2Command ?? 'bzip2', 'bzip2');
-      break;
+      return programSource(path, opts.bzip2Command ?? 'bzip2', 'bzip2');
     default:
-      src = fileSource(path, chunkBytes);
+      return fileSource(path, chunkBytes);
   }
+}
+
+export interface TextChunksOptions extends TextLinesOptions {
+  /**
+   * How many lines the consumer has read so far (called when an error or warning needs a
+   * line number). Without it, messages give no line.
+   */
+  linesSoFar?: () => number;
+}
+
+function countNewlines(s: string, end = s.length): number {
+  let n = 0;
+  for (let k = s.indexOf('\n'); k !== -1 && k < end; k = s.indexOf('\n', k + 1)) n++;
+  return n;
+}
+
+/**
+ * The file's text in chunks that hold whole lines only (each ends with "\n", except the
+ * file's last line when it has none). The fastest way to scan a big file: the consumer
+ * walks the lines of each chunk itself and slices only the lines it needs. Lines may end
+ * in "\r" (CRLF files): the consumer strips it.
+ * Returns (as the generator's return value) a ReadSummary.
+ */
+export async function* textChunks(path: string, opts: TextChunksOptions = {}): AsyncGenerator<string, ReadSummary, undefined> {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const compression = await detectCompression(path);
+  const src = openSource(path, compression, opts);
+  const base = () => (opts.linesSoFar ? opts.linesSoFar() : 0);
 
   let pending = '';
-  let lineNo = 0; // lines emitted so far
   let bytes = 0;
+  let lines = 0;
   let truncated = false;
   const skipNul = opts.skipNul ?? true;
   let nulBytes = 0;
   let nulFirstLine = 0;
   const warn = (m: string) => opts.onWarning?.(m);
-  const tooLong = (len: number) =>
-    new InputError(`line ${lineNo + 1} is longer than ${maxLine} bytes (at least ${len}); this is not a text output file, or it is corrupt`, {
+  const tooLong = (line: number, len: number) =>
+    new InputError(`line ${line} is longer than ${maxLine} bytes (at least ${len}); this is not a text output file, or it is corrupt`, {
       file: path,
-      line: lineNo + 1,
+      line: opts.linesSoFar ? line : undefined,
       hint: 'check the file is the VASP output you meant (not binary data such as a WAVECAR)',
     });
 
@@ -208,50 +225,30 @@ export async function* lineBatches(path: string, opts: TextLinesOptions = {}): A
             const at = buf.indexOf(0);
             let nls = 0;
             for (let k = buf.indexOf(10); k !== -1 && k < at; k = buf.indexOf(10, k + 1)) nls++;
-            nulFirstLine = lineNo + 1 + nls;
+            nulFirstLine = base() + 1 + nls;
           }
           const before = text.length;
           text = text.replace(/\0+/g, '');
           nulBytes += before - text.length;
         }
-        const lines: string[] = [];
-        let start = 0;
-        let nl = text.indexOf('\n');
-        if (nl === -1) {
-          if (pending.length + text.length > maxLine) throw tooLong(pending.length + text.length);
+        const last = text.lastIndexOf('\n');
+        if (last === -1) {
+          if (pending.length + text.length > maxLine) throw tooLong(base() + 1, pending.length + text.length);
           pending += text;
           continue;
         }
-        // first line of the chunk joins the unfinished line of the previous chunk
-        {
-          let first = text.slice(0, nl);
-          if (pending) {
-            if (pending.length + first.length > maxLine) throw tooLong(pending.length + first.length);
-            first = pending + first;
-            pending = '';
-          } else if (first.length > maxLine) throw tooLong(first.length);
-          lines.push(stripCR(first));
-          start = nl + 1;
-        }
-        while ((nl = text.indexOf('\n', start)) !== -1) {
-          if (nl - start > maxLine) {
-            lineNo += lines.length;
-            lines.length = 0;
-            throw tooLong(nl - start);
-          }
-          lines.push(stripCR(text.slice(start, nl)));
-          start = nl + 1;
-        }
-        if (start < text.length) {
-          pending = text.slice(start);
-          if (pending.length > maxLine) {
-            lineNo += lines.length;
-            throw tooLong(pending.length);
+        const firstNl = text.indexOf('\n');
+        if (pending.length + firstNl > maxLine) throw tooLong(base() + 1, pending.length + firstNl);
+        if (last - firstNl > maxLine) {
+          // the chunk is bigger than a line may be: check every line in it
+          for (let s0 = firstNl + 1, nl = text.indexOf('\n', s0); nl !== -1; s0 = nl + 1, nl = text.indexOf('\n', s0)) {
+            if (nl - s0 > maxLine) throw tooLong(base() + 1 + countNewlines(text, s0), nl - s0);
           }
         }
-        const firstLine = lineNo + 1;
-        lineNo += lines.length;
-        yield { lines, firstLine };
+        const out = pending ? pending + text.slice(0, last + 1) : last === text.length - 1 ? text : text.slice(0, last + 1);
+        pending = last === text.length - 1 ? '' : text.slice(last + 1);
+        if (pending.length > maxLine) throw tooLong(base() + 1 + countNewlines(out), pending.length);
+        yield out;
       }
       await src.done();
     } catch (e) {
@@ -263,9 +260,10 @@ export async function* lineBatches(path: string, opts: TextLinesOptions = {}): A
         truncated = true;
         warn(`${path}: the ${compression} stream ends early (file cut short) after ${bytes} decompressed bytes; reading what it holds`);
       } else if (compression !== 'none') {
-        throw new InputError(`corrupt ${compression} data after ${lineNo} lines (${bytes} decompressed bytes): ${msg}`, {
+        const line = base() + 1;
+        throw new InputError(`corrupt ${compression} data after ${bytes} decompressed bytes: ${msg}`, {
           file: path,
-          line: lineNo + 1,
+          line: opts.linesSoFar ? line : undefined,
           hint: 'the compressed file is damaged; re-copy it from the cluster',
         });
       } else {
@@ -278,15 +276,45 @@ export async function* lineBatches(path: string, opts: TextLinesOptions = {}): A
       );
     }
     if (pending) {
-      lineNo += 1;
-      const last = stripCR(pending);
+      const last = pending;
       pending = '';
-      yield { lines: [last], firstLine: lineNo };
+      yield last;
     }
+    lines = base();
     finished = true;
-    return { lines: lineNo, bytes, compression, truncated };
+    return { lines, bytes, compression, truncated };
   } finally {
     if (!finished) src.destroy();
+  }
+}
+
+/**
+ * The file's text as batches of lines (one batch per chunk read); the consumer loops over
+ * `batch.lines` synchronously. Returns (as the generator's return value) a ReadSummary.
+ */
+export async function* lineBatches(path: string, opts: TextLinesOptions = {}): AsyncGenerator<LineBatch, ReadSummary, undefined> {
+  let lineNo = 0;
+  const it = textChunks(path, { ...opts, linesSoFar: () => lineNo });
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return { ...r.value, lines: lineNo };
+      const text = r.value;
+      const lines: string[] = [];
+      let start = 0;
+      const n = text.length;
+      while (start < n) {
+        let nl = text.indexOf('\n', start);
+        if (nl === -1) nl = n;
+        lines.push(stripCR(text.slice(start, nl)));
+        start = nl + 1;
+      }
+      const firstLine = lineNo + 1;
+      lineNo += lines.length;
+      yield { lines, firstLine };
+    }
+  } finally {
+    await it.return({ lines: lineNo, bytes: 0, compression: 'none', truncated: false });
   }
 }
 

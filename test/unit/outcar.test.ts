@@ -345,3 +345,22 @@ describeWithFixtures('ionpath outcar (CLI document)', [REF], () => {
     expect(text).toMatch(/final energy {3}83\.58389062 eV/);
   });
 });
+
+describeWithFixtures('line-by-line and block parsing agree', [REF], () => {
+  it('feed() per line and feedText() give the same result on every OUTCAR fixture', async () => {
+    const { OutcarParser } = await import('../../src/io/outcar-parser.js');
+    const { gunzipSync } = await import('node:zlib');
+    for (const [rel] of refOutcars()) {
+      const raw = readFileSync(fixture(V + rel));
+      const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('latin1').replace(/\0+/g, '');
+      const a = new OutcarParser('f', { keepSteps: true });
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      for (const l of lines) a.feed(l.endsWith('\r') ? l.slice(0, -1) : l);
+      const b = new OutcarParser('f', { keepSteps: true });
+      // odd block boundaries: whole lines, in blocks of 997 lines
+      for (let k = 0; k < lines.length; k += 997) b.feedText(lines.slice(k, k + 997).join('\n') + '\n');
+      expect(b.finish(), rel).toEqual(a.finish());
+    }
+  });
+});
