@@ -18,8 +18,17 @@ import type { SymOp } from './moyo.js';
 /** Default distance (Å) under which two positions are the same site. */
 export const DEFAULT_MERGE_TOLERANCE_A = 0.02;
 
-/** Squared Cartesian length (Å²) of a fractional difference via the metric tensor. */
-function makeDist2(lattice: Lattice): (d0: number, d1: number, d2: number) => number {
+type Dist2 = (d0: number, d1: number, d2: number) => number;
+
+const geometryCache = new WeakMap<Lattice, { dist2: Dist2; minSpacing: number; reciprocalLengths: readonly number[] }>();
+
+/**
+ * Per-lattice helpers (cached): squared Cartesian length (Å²) of a fractional difference via
+ * the metric tensor, the smallest interplanar spacing (Å), and |a*|, |b*|, |c*| (1/Å).
+ */
+function geometry(lattice: Lattice): { dist2: Dist2; minSpacing: number; reciprocalLengths: readonly number[] } {
+  let g = geometryCache.get(lattice);
+  if (g) return g;
   const G = lattice.metric;
   const g00 = G[0][0];
   const g11 = G[1][1];
@@ -27,13 +36,14 @@ function makeDist2(lattice: Lattice): (d0: number, d1: number, d2: number) => nu
   const g01 = 2 * G[0][1];
   const g02 = 2 * G[0][2];
   const g12 = 2 * G[1][2];
-  return (d0, d1, d2) => g00 * d0 * d0 + g11 * d1 * d1 + g22 * d2 * d2 + g01 * d0 * d1 + g02 * d0 * d2 + g12 * d1 * d2;
-}
-
-/** Smallest interplanar spacing of the lattice (Å). */
-function minSpacing(lattice: Lattice): number {
   const r = lattice.reciprocal.lengths;
-  return 1 / Math.max(r[0], r[1], r[2]);
+  g = {
+    dist2: (d0, d1, d2) => g00 * d0 * d0 + g11 * d1 * d1 + g22 * d2 * d2 + g01 * d0 * d1 + g02 * d0 * d2 + g12 * d1 * d2,
+    minSpacing: 1 / Math.max(r[0], r[1], r[2]),
+    reciprocalLengths: r,
+  };
+  geometryCache.set(lattice, g);
+  return g;
 }
 
 /**
@@ -44,7 +54,7 @@ function minSpacing(lattice: Lattice): number {
 function periodicDist2(
   a: readonly number[],
   b: readonly number[],
-  dist2: (d0: number, d1: number, d2: number) => number,
+  dist2: Dist2,
   small: boolean,
 ): number {
   let d0 = b[0] - a[0];
@@ -78,8 +88,8 @@ export interface Orbit {
  * (their average). Positions wrapped to [0, 1).
  */
 export function orbitOf(frac: Vec3 | readonly number[], ops: readonly SymOp[], lattice: Lattice, tolA = DEFAULT_MERGE_TOLERANCE_A): Orbit {
-  const dist2 = makeDist2(lattice);
-  const small = minSpacing(lattice) < 4 * tolA;
+  const { dist2, minSpacing } = geometry(lattice);
+  const small = minSpacing < 4 * tolA;
   const tol2 = tolA * tolA;
   const reps: number[][] = [];
   const sums: number[][] = [];
@@ -137,44 +147,41 @@ export function expandOrbit(frac: Vec3 | readonly number[], ops: readonly SymOp[
 export class PeriodicPointSet {
   private readonly n: [number, number, number];
   private readonly bins = new Map<number, number[]>();
-  private readonly dist2: (d0: number, d1: number, d2: number) => number;
+  private readonly dist2: Dist2;
   private readonly small: boolean;
   private readonly tol2: number;
   readonly points: Vec3[] = [];
 
   constructor(lattice: Lattice, tolA: number) {
-    const r = lattice.reciprocal.lengths;
+    const geo = geometry(lattice);
+    const r = geo.reciprocalLengths;
     // Bin width in fraction ≥ tol·|a*| so that points within tol are in neighbouring bins.
     const count = (ri: number) => Math.max(1, Math.min(64, Math.floor(1 / (Math.max(tolA, 1e-9) * ri))));
     this.n = [count(r[0]), count(r[1]), count(r[2])];
-    this.dist2 = makeDist2(lattice);
-    this.small = minSpacing(lattice) < 4 * tolA;
+    this.dist2 = geo.dist2;
+    this.small = geo.minSpacing < 4 * tolA;
     this.tol2 = tolA * tolA;
   }
 
-  private bin(i: number, j: number, k: number): number {
-    const [nx, ny, nz] = this.n;
-    return (((i % nx) + nx) % nx) + nx * ((((j % ny) + ny) % ny) + ny * (((k % nz) + nz) % nz));
+  /** The distinct bin indices along one axis next to bin i (1 to 3 of them). */
+  private static around(i: number, n: number): number[] {
+    if (n === 1) return [0];
+    if (n === 2) return [0, 1];
+    return [(i + n - 1) % n, i, (i + 1) % n];
   }
 
-  /** Index of a stored point within tol of p (the nearest), or -1. */
+  /** Index of the nearest stored point within tol of p, with its distance (Å); null if none. */
   find(p: Vec3 | readonly number[]): { index: number; distance: number } | null {
     const [nx, ny, nz] = this.n;
-    const i0 = Math.floor(wrap01(p[0]) * nx);
-    const j0 = Math.floor(wrap01(p[1]) * ny);
-    const k0 = Math.floor(wrap01(p[2]) * nz);
+    const xs = PeriodicPointSet.around(Math.floor(wrap01(p[0]) * nx), nx);
+    const ys = PeriodicPointSet.around(Math.floor(wrap01(p[1]) * ny), ny);
+    const zs = PeriodicPointSet.around(Math.floor(wrap01(p[2]) * nz), nz);
     let best = -1;
     let best2 = Infinity;
-    const seen = nx < 3 || ny < 3 || nz < 3 ? new Set<number>() : null;
-    for (let di = -1; di <= 1; di++)
-      for (let dj = -1; dj <= 1; dj++)
-        for (let dk = -1; dk <= 1; dk++) {
-          const b = this.bin(i0 + di, j0 + dj, k0 + dk);
-          if (seen) {
-            if (seen.has(b)) continue;
-            seen.add(b);
-          }
-          const list = this.bins.get(b);
+    for (const i of xs)
+      for (const j of ys)
+        for (const k of zs) {
+          const list = this.bins.get(i + nx * (j + ny * k));
           if (!list) continue;
           for (const idx of list) {
             const d2 = periodicDist2(this.points[idx], p, this.dist2, this.small);
@@ -191,7 +198,7 @@ export class PeriodicPointSet {
   add(p: Vec3 | readonly number[]): number {
     const q: Vec3 = [wrap01(p[0]), wrap01(p[1]), wrap01(p[2])];
     const [nx, ny, nz] = this.n;
-    const b = this.bin(Math.floor(q[0] * nx), Math.floor(q[1] * ny), Math.floor(q[2] * nz));
+    const b = Math.min(Math.floor(q[0] * nx), nx - 1) + nx * (Math.min(Math.floor(q[1] * ny), ny - 1) + ny * Math.min(Math.floor(q[2] * nz), nz - 1));
     const list = this.bins.get(b);
     const idx = this.points.length;
     this.points.push(q);

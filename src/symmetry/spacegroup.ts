@@ -331,24 +331,55 @@ export function settingFromNumber(number: number, opts: { code?: string; cell?: 
 // ---------------------------------------------------------------------------------------
 // Operation sets → setting
 
-let opSetIndex: Map<string, number> | null = null;
-
-/** Key of an op set modulo lattice translations, or null when a translation is not n/24. */
-function opSetKey(ops: readonly SymOp[]): string | null {
-  const keys: string[] = [];
-  for (const op of ops) {
-    const t: number[] = [];
-    for (const x of op.translation) {
-      const k = x * 24;
-      const r = Math.round(k);
-      if (Math.abs(k - r) > 0.01) return null;
-      t.push(((r % 24) + 24) % 24);
-    }
-    keys.push(`${op.rotation.join(',')};${t.join(',')}`);
+/**
+ * Integer code of an operation modulo lattice translations: rotation entries (each -1, 0 or 1)
+ * as base-3 digits, translations as multiples of 1/24; null when not representable.
+ */
+function opCode(op: SymOp): number | null {
+  let code = 0;
+  for (let i = 0; i < 9; i++) {
+    const r = op.rotation[i];
+    if (r !== -1 && r !== 0 && r !== 1) return null;
+    code = code * 3 + (r + 1);
   }
-  const uniq = [...new Set(keys)].sort();
-  return uniq.join('|');
+  for (let i = 0; i < 3; i++) {
+    const k = op.translation[i] * 24;
+    const r = Math.round(k);
+    if (Math.abs(k - r) > 0.01) return null;
+    code = code * 24 + (((r % 24) + 24) % 24);
+  }
+  return code;
 }
+
+/** The distinct codes of an op set (sorted), or null. */
+function opCodes(ops: readonly SymOp[]): Float64Array | null {
+  const codes = new Float64Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const c = opCode(ops[i]);
+    if (c === null) return null;
+    codes[i] = c;
+  }
+  codes.sort();
+  let n = 0;
+  for (let i = 0; i < codes.length; i++) if (i === 0 || codes[i] !== codes[i - 1]) codes[n++] = codes[i];
+  return codes.subarray(0, n);
+}
+
+/** Order-independent hash of sorted distinct codes. */
+function codesKey(codes: Float64Array): string {
+  let h1 = 0;
+  let h2 = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    const lo = c % 4294967296 | 0;
+    const hi = (c / 4294967296) | 0;
+    h1 = (Math.imul(h1 ^ lo, 2654435761) + hi) | 0;
+    h2 = (Math.imul(h2 + lo, 40503) ^ Math.imul(hi + 1, 2246822519)) | 0;
+  }
+  return `${codes.length}:${h1}:${h2}`;
+}
+
+let opSetIndex: Map<string, { hall: number; codes: Float64Array }> | null = null;
 
 /**
  * The Hall number whose conventional-cell operations equal `ops` (modulo lattice
@@ -358,10 +389,16 @@ export function identifyHallNumber(ops: readonly SymOp[]): number | null {
   if (!opSetIndex) {
     opSetIndex = new Map();
     for (const e of allHallEntries()) {
-      const k = opSetKey(operationsOfHall(e.hall_number));
-      if (k && !opSetIndex.has(k)) opSetIndex.set(k, e.hall_number);
+      const codes = opCodes(operationsOfHall(e.hall_number));
+      if (!codes) continue;
+      const k = codesKey(codes);
+      if (!opSetIndex.has(k)) opSetIndex.set(k, { hall: e.hall_number, codes });
     }
   }
-  const k = opSetKey(ops);
-  return k === null ? null : (opSetIndex.get(k) ?? null);
+  const codes = opCodes(ops);
+  if (!codes) return null;
+  const hit = opSetIndex.get(codesKey(codes));
+  if (!hit || hit.codes.length !== codes.length) return null;
+  for (let i = 0; i < codes.length; i++) if (hit.codes[i] !== codes[i]) return null;
+  return hit.hall;
 }

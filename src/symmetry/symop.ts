@@ -20,48 +20,49 @@ export class SymopSyntaxError extends Error {
 
 const VAR: Record<string, number> = { x: 0, y: 1, z: 2, X: 0, Y: 1, Z: 2 };
 
+function skipBlanks(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+function isNumChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46;
+}
+
 /** Read one component ('-x+y', 'z+1/2', '1/2-x', '+x', '0.25+y') into coefficients and a constant. */
 function parseComponent(s: string, row: number, rot: Rot): number {
-  let i = 0;
   const n = s.length;
   let t = 0;
   let terms = 0;
-  const skip = () => {
-    while (i < n && (s[i] === ' ' || s[i] === '\t')) i++;
-  };
-  skip();
+  let i = skipBlanks(s, 0);
   if (i >= n) throw new SymopSyntaxError('empty component');
   while (i < n) {
     let sign = 1;
-    if (s[i] === '+' || s[i] === '-') {
-      if (s[i] === '-') sign = -1;
-      i++;
-      skip();
+    const c0 = s.charCodeAt(i);
+    if (c0 === 43 || c0 === 45) {
+      if (c0 === 45) sign = -1;
+      i = skipBlanks(s, i + 1);
     } else if (terms > 0) {
       throw new SymopSyntaxError(`expected + or - before "${s.slice(i)}"`);
     }
     // Optional number (integer, decimal or fraction).
     let num: number | null = null;
     const start = i;
-    while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] === '.')) i++;
+    while (i < n && isNumChar(s.charCodeAt(i))) i++;
     if (i > start) {
       num = Number(s.slice(start, i));
       if (!Number.isFinite(num)) throw new SymopSyntaxError(`bad number "${s.slice(start, i)}"`);
-      skip();
+      i = skipBlanks(s, i);
       if (s[i] === '/') {
-        i++;
-        skip();
+        i = skipBlanks(s, i + 1);
         const ds = i;
-        while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] === '.')) i++;
+        while (i < n && isNumChar(s.charCodeAt(i))) i++;
         const den = Number(s.slice(ds, i));
         if (i === ds || !Number.isFinite(den) || den === 0) throw new SymopSyntaxError(`bad fraction after "${s.slice(start, ds)}"`);
         num /= den;
-        skip();
+        i = skipBlanks(s, i);
       }
-      if (s[i] === '*') {
-        i++;
-        skip();
-      }
+      if (s[i] === '*') i = skipBlanks(s, i + 1);
     }
     const v = i < n ? VAR[s[i]] : undefined;
     if (v !== undefined) {
@@ -75,7 +76,7 @@ function parseComponent(s: string, row: number, rot: Rot): number {
       throw new SymopSyntaxError(i < n ? `unexpected "${s[i]}"` : 'expected x, y, z or a number at the end');
     }
     terms++;
-    skip();
+    i = skipBlanks(s, i);
   }
   return t;
 }
@@ -169,14 +170,15 @@ export function composeSymops(a: SymOp, b: SymOp): SymOp {
   return { rotation: rot, translation: [t[0], t[1], t[2]] };
 }
 
+function wrap1(x: number): number {
+  let y = x - Math.floor(x);
+  if (y > 1 - 1e-6) y = 0;
+  return y;
+}
+
 /** Translation reduced to [0, 1) with values within 1e-6 of 1 set to 0. */
 export function wrapTranslation(t: readonly number[]): [number, number, number] {
-  const w = (x: number) => {
-    let y = x - Math.floor(x);
-    if (y > 1 - 1e-6) y = 0;
-    return y;
-  };
-  return [w(t[0]), w(t[1]), w(t[2])];
+  return [wrap1(t[0]), wrap1(t[1]), wrap1(t[2])];
 }
 
 /**
@@ -185,44 +187,75 @@ export function wrapTranslation(t: readonly number[]): [number, number, number] 
  */
 export function symopKey(op: SymOp): string {
   const t = wrapTranslation(op.translation);
-  const q = (x: number) => {
-    const v = Math.round(x * 1e4);
-    return v === 1e4 ? 0 : v;
-  };
-  return `${op.rotation.join(',')};${q(t[0])},${q(t[1])},${q(t[2])}`;
+  const q = [0, 0, 0];
+  for (let i = 0; i < 3; i++) {
+    const v = Math.round(t[i] * 1e4);
+    q[i] = v === 1e4 ? 0 : v;
+  }
+  return `${op.rotation.join(',')};${q[0]},${q[1]},${q[2]}`;
+}
+
+/** Rotation entries as base-7 digits (entries -3…3), or null for larger entries. */
+function rotationCode(r: readonly number[]): number | null {
+  let code = 0;
+  for (let i = 0; i < 9; i++) {
+    const x = r[i];
+    if (x < -3 || x > 3) return null;
+    code = code * 7 + (x + 3);
+  }
+  return code;
+}
+
+/** Equal translations modulo 1 (within 1e-4 per component). */
+function sameTranslation(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < 3; i++) {
+    let d = Math.abs(a[i] - b[i]);
+    if (d > 0.5) d = 1 - d;
+    if (d > 1e-4) return false;
+  }
+  return true;
 }
 
 /**
  * Close a set of operations under composition (modulo lattice translations). Returns the
- * group, or null when it grows beyond `maxOrder` (the input is not a finite space-group set).
+ * group (translations wrapped to [0, 1)), or null when it grows beyond `maxOrder` (the input
+ * is not a finite space-group set). Works from generators: an operation not yet in the group
+ * becomes a generator, and every element is multiplied by every generator, so the cost is
+ * |G|·|generators| compositions rather than |G|².
  */
 export function closeGroup(ops: readonly SymOp[], maxOrder = 192): SymOp[] | null {
-  const seen = new Map<string, SymOp>();
-  const identity: SymOp = { rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0] };
-  const push = (op: SymOp): boolean => {
-    const w: SymOp = { rotation: op.rotation, translation: wrapTranslation(op.translation) };
-    const k = symopKey(w);
-    if (seen.has(k)) return false;
-    seen.set(k, w);
-    return true;
+  const byRotation = new Map<number, SymOp[]>();
+  const all: SymOp[] = [];
+  const find = (code: number, t: readonly number[]): boolean => {
+    const list = byRotation.get(code);
+    if (list) for (const o of list) if (sameTranslation(o.translation, t)) return true;
+    return false;
   };
-  push(identity);
-  for (const op of ops) push(op);
-  let frontier = [...seen.values()];
-  while (frontier.length) {
-    const next: SymOp[] = [];
-    const all = [...seen.values()];
-    for (const a of frontier) {
-      for (const b of all) {
-        for (const c of [composeSymops(a, b), composeSymops(b, a)]) {
-          if (push(c)) {
-            next.push(c);
-            if (seen.size > maxOrder) return null;
-          }
-        }
+  const add = (code: number, op: SymOp): void => {
+    let list = byRotation.get(code);
+    if (!list) byRotation.set(code, (list = []));
+    list.push(op);
+    all.push(op);
+  };
+  add(rotationCode([1, 0, 0, 0, 1, 0, 0, 0, 1])!, { rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 0] });
+  const gens: SymOp[] = [];
+  for (const op of ops) {
+    const code = rotationCode(op.rotation);
+    if (code === null) return null;
+    const t = wrapTranslation(op.translation);
+    if (find(code, t)) continue;
+    gens.push({ rotation: op.rotation, translation: t });
+    for (let i = 0; i < all.length; i++) {
+      for (const g of gens) {
+        const c = composeSymops(all[i], g);
+        const cc = rotationCode(c.rotation);
+        if (cc === null) return null;
+        const ct = wrapTranslation(c.translation);
+        if (find(cc, ct)) continue;
+        add(cc, { rotation: c.rotation, translation: ct });
+        if (all.length > maxOrder) return null;
       }
     }
-    frontier = next;
   }
-  return [...seen.values()];
+  return all;
 }
