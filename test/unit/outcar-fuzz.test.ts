@@ -126,6 +126,8 @@ describeWithFixtures('OUTCAR fuzz', FILES, () => {
     expect(err).toBeInstanceOf(InputError);
     expect(err.file).toBe(p);
     expect(err.message).toMatch(/longer than/);
+    // the huge line is the one after the head (whose last line the "\n" completes)
+    expect(err.line).toBe(head.toString('latin1').split('\n').length + 1);
   });
 
   it('cut .gz files read what they hold', async () => {

@@ -10,6 +10,7 @@ import {
   detectCompression,
   forEachLine,
   lineBatches,
+  textChunks,
   textLines,
   type ReadSummary,
 } from '../../src/io/text-lines.js';
@@ -216,5 +217,36 @@ describe('batch and callback interfaces', () => {
     const p = file('big.xz', spawnSync('xz', ['-c', '-0'], { input: big }).stdout);
     const s = await forEachLine(p, (_t, n) => n < 5);
     expect(s.lines).toBe(5);
+  });
+});
+
+describe('textChunks', () => {
+  it('yields whole lines only, whatever the read size', async () => {
+    const text = Array.from({ length: 500 }, (_, k) => `row ${k} ${'#'.repeat(k % 37)}`).join('\n') + '\nlast';
+    const p = file('chunks2.txt', text);
+    for (const chunkBytes of [5, 64, 1000]) {
+      const parts: string[] = [];
+      for await (const c of textChunks(p, { chunkBytes })) parts.push(c);
+      expect(parts.join('')).toBe(text);
+      parts.slice(0, -1).forEach((c) => expect(c.endsWith('\n')).toBe(true));
+      expect(parts.at(-1)).toBe('last');
+    }
+  });
+
+  it('numbers a too-long line with the consumer’s count, and gives no line without one', async () => {
+    const p = file('long3.txt', `a\nb\nc\n${'q'.repeat(4000)}\nd\n`);
+    let seen = 0;
+    const counted = async () => {
+      for await (const c of textChunks(p, { maxLineBytes: 1000, chunkBytes: 4096, linesSoFar: () => seen })) seen += c.split('\n').length - 1;
+    };
+    const e1 = await counted().catch((e) => e);
+    expect(e1).toBeInstanceOf(InputError);
+    expect(e1.line).toBe(4);
+    const e2 = await (async () => {
+      for await (const _c of textChunks(p, { maxLineBytes: 1000, chunkBytes: 64 })) void _c;
+    })().catch((e) => e);
+    expect(e2).toBeInstanceOf(InputError);
+    expect(e2.line).toBeUndefined();
+    expect(e2.message).toMatch(/longer than 1000 bytes/);
   });
 });
