@@ -204,7 +204,7 @@ describe('batch and callback interfaces', () => {
     }
     expect(expectNext).toBe(1001);
     const seen: number[] = [];
-    const s = await forEachLine(p, (t, n) => {
+    const s = await forEachLine(p, (_t, n) => {
       seen.push(n);
       return n < 10;
     });
