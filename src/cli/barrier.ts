@@ -1,10 +1,10 @@
 /**
- * `ionpath barrier DIR... [--endpoints A B] [--json] [--svg plot.svg] [--dat [DIR]] [--labels I,II]`:
+ * `ionpath barrier DIR... [--endpoints A B] [--json] [--svg plot.svg] [--dat] [--dat-dir DIR] [--labels I,II]`:
  * barriers of VTST-style NEB runs (folders 00 … NN), with the force-based spline, the
  * saddle, per-image convergence, VTST's neb.dat/spline.dat/exts.dat and an SVG profile
  * that can hold several paths.
  */
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../core/errors.js';
@@ -19,7 +19,9 @@ export interface BarrierArgs {
   endpoints?: string[];
   json?: boolean;
   svg?: string;
-  dat?: string | boolean;
+  dat?: boolean;
+  datDir?: string;
+  force?: boolean;
   labels?: string;
   energy?: 'sigma0' | 'free';
   interpolation?: 'auto' | 'hermite' | 'natural';
@@ -100,11 +102,21 @@ export function summarizeBarrier(res: NebResult, label?: string): string[] {
   return out;
 }
 
-/** Write a file through a temporary name (never half a file). */
+/**
+ * Write a file through a temporary name (never half a file); a folder we may not write to
+ * is an InputError, and so is an existing file without --force (a run's neb.dat may be the
+ * authors' own record).
+ */
+function refuseExisting(paths: string[], force: boolean): void {
+  if (force) return;
+  const there = paths.find((p) => existsSync(p));
+  if (there) throw new InputError('exists already; not overwriting it', { file: there, hint: 'pass --force to replace it, or --dat-dir DIR to write elsewhere' });
+}
+
 function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
@@ -112,6 +124,10 @@ function writeAtomic(path: string, text: string): void {
       unlinkSync(tmp);
     } catch {
       /* the original error matters */
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOENT') {
+      throw new InputError(`cannot write ${path} (${code})`, { file: path, hint: 'write somewhere else: --dat-dir DIR for the .dat files, or another --svg path' });
     }
     throw e;
   }
@@ -131,9 +147,9 @@ export const barrierCommand: CommandModule<object, BarrierArgs> = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' })
       .option('svg', { type: 'string', describe: 'write the energy profile(s) to this SVG file' })
-      .option('dat', {
-        describe: "write VTST's neb.dat, spline.dat and exts.dat (into the run folder, or into this folder)",
-      })
+      .option('dat', { type: 'boolean', default: false, describe: "write VTST's neb.dat, spline.dat and exts.dat into each run folder" })
+      .option('dat-dir', { type: 'string', describe: 'write the .dat files here instead (one subfolder per label with several runs)' })
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite existing neb.dat/spline.dat/exts.dat and SVG files' })
       .option('labels', { type: 'string', describe: 'comma-separated path labels for the plot (default I, II, III …)' })
       .option('energy', { choices: ['sigma0', 'free'] as const, default: 'sigma0' as const, describe: 'energy(sigma→0) (VTST, pymatgen, ASE) or free energy TOTEN' })
       .option('interpolation', { choices: ['auto', 'hermite', 'natural'] as const, default: 'auto' as const, describe: 'profile spline' })
@@ -161,19 +177,14 @@ export const barrierCommand: CommandModule<object, BarrierArgs> = {
       );
     }
 
-    const written: string[] = [];
-    if (args.dat !== undefined && args.dat !== false) {
+    // everything to write, checked before anything is written
+    const plan: { path: string; text: string }[] = [];
+    if (args.dat || args.datDir) {
       results.forEach((res, k) => {
-        const base = typeof args.dat === 'string' && args.dat !== '' ? (results.length > 1 ? join(args.dat, labels[k]) : args.dat) : res.run.dir;
-        for (const [name, text] of [
-          ['neb.dat', nebDat(res.analysis)],
-          ['spline.dat', splineDat(res.analysis)],
-          ['exts.dat', extsDat(res.analysis)],
-        ] as const) {
-          const p = join(base, name);
-          writeAtomic(p, text);
-          written.push(p);
-        }
+        const base = args.datDir ? (results.length > 1 ? join(args.datDir, labels[k]) : args.datDir) : res.run.dir;
+        plan.push({ path: join(base, 'neb.dat'), text: nebDat(res.analysis) });
+        plan.push({ path: join(base, 'spline.dat'), text: splineDat(res.analysis) });
+        plan.push({ path: join(base, 'exts.dat'), text: extsDat(res.analysis) });
       });
     }
     if (args.svg) {
@@ -181,8 +192,16 @@ export const barrierCommand: CommandModule<object, BarrierArgs> = {
         results.map((res, k) => ({ label: labels[k], analysis: res.analysis })),
         { normalize: args.normalize, unit: args.unit },
       );
-      writeAtomic(args.svg, svg);
-      written.push(args.svg);
+      plan.push({ path: args.svg, text: svg });
+    }
+    refuseExisting(
+      plan.map((p) => p.path),
+      args.force ?? false,
+    );
+    const written: string[] = [];
+    for (const { path, text } of plan) {
+      writeAtomic(path, text);
+      written.push(path);
     }
 
     if (args.json) {
