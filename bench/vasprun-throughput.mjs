@@ -4,7 +4,7 @@
  * Vasprun and ASE's read_vasp_xml (bench/vasprun_throughput.py), on
  *   1. the largest vasprun fixture (atomate2 Si_NEB image 01, 12.4 MB, 12 ionic steps,
  *      eigenvalues, projected eigenvalues and DOS in the last step), and
- *   2. a big file made from it in /tmp: its first 11 ionic steps repeated until the file
+ *   2. a big file made from it in a fresh /tmp/ionpath-vasprun-bench-* folder: its first 11 ionic steps repeated until the file
  *      reaches --mb megabytes, then the last step (with eigenvalues/DOS) and the final
  *      structure. Never commit it.
  *
@@ -16,7 +16,8 @@
  * count and the final energy, and they must agree.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -25,7 +26,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const fixtures = resolve(process.env.IONPATH_FIXTURES ?? join(root, '..', 'shared', 'fixtures'));
 const SOURCE = join(fixtures, 'vasp/atomate2/tests/test_data/vasp/Si_NEB/NEB/outputs/01/vasprun.xml.gz');
-const TMP = join('/tmp', 'ionpath-bench');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -120,7 +120,8 @@ async function main() {
   }
   const mbTarget = Number(opt('--mb', '100'));
   const skipPython = args.includes('--skip-python');
-  mkdirSync(TMP, { recursive: true });
+  // a folder of our own: other benches clean up /tmp/ionpath-bench
+  const TMP = mkdtempSync(join(tmpdir(), 'ionpath-vasprun-bench-'));
   const text = gunzipSync(readFileSync(SOURCE)).toString('latin1');
   const small = join(TMP, 'vasprun-si-neb-01.xml');
   await makeBig(text, small, 0).then(() => undefined); // the fixture itself (11 steps × 1 + last)
@@ -128,10 +129,8 @@ async function main() {
   const big = join(TMP, `vasprun-big-${mbTarget}MB.xml`);
   const steps = await makeBig(text, big, mbTarget * 1e6);
   table(big, steps, skipPython);
-  if (!args.includes('--keep')) {
-    rmSync(big);
-    rmSync(small);
-  }
+  if (args.includes('--keep')) console.log(`\nkept ${TMP}`);
+  else rmSync(TMP, { recursive: true, force: true });
 }
 
 main().catch((e) => {
