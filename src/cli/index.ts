@@ -12,6 +12,8 @@ import { pathsCommand } from './paths.js';
 import { polyhedraCommand } from './polyhedra.js';
 import { vasprunCommand } from './vasprun.js';
 import { viewCommand } from './view.js';
+import { outcarCommand } from './outcar.js';
+import { barrierCommand } from './barrier.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: CommandModule<any, any>[] = [
@@ -20,7 +22,9 @@ const COMMANDS: CommandModule<any, any>[] = [
   sitesCommand,
   pathsCommand,
   polyhedraCommand,
+  outcarCommand,
   vasprunCommand,
+  barrierCommand,
   viewCommand,
 ];
 
