@@ -39,6 +39,9 @@ export interface SiteInput {
   properties?: SiteProperties;
 }
 
+/** Sites built (validated and frozen) by a Structure: reused as they are by later structures. */
+const VALIDATED_SITES = new WeakSet<object>();
+
 /** An immutable crystal structure: a lattice and its sites. */
 export class Structure {
   readonly lattice: Lattice;
@@ -51,6 +54,7 @@ export class Structure {
     const counts = new Map<string, number>();
     this.sites = Object.freeze(
       sites.map((s) => {
+        if (VALIDATED_SITES.has(s)) return s as Site;
         const species: Species[] =
           typeof s.species === 'string' ? [{ element: s.species, occupancy: 1 }] : s.species.map((x) => ({ ...x }));
         if (species.length === 0) throw new Error('a site needs at least one species');
@@ -76,7 +80,9 @@ export class Structure {
           species: Object.freeze(species),
           ...(s.properties ? { properties: Object.freeze({ ...s.properties }) } : {}),
         };
-        return Object.freeze(site);
+        Object.freeze(site);
+        VALIDATED_SITES.add(site);
+        return site;
       }),
     );
     this.title = title;
