@@ -24,7 +24,7 @@ import { Lattice } from '../core/lattice.js';
 import { Structure, sortElements, type SiteInput } from '../core/structure.js';
 import { det3, type Mat3, type Vec3 } from '../core/vec3.js';
 import { analyzeCell, hallEntry, type SymOp } from '../symmetry/moyo.js';
-import { analyzeStructure, siteTypes } from '../symmetry/analyze.js';
+import { siteTypes } from '../symmetry/analyze.js';
 import { guessOxidationStates } from './oxidation-states.js';
 import { ewaldMatrix, type EwaldOptions } from './ewald.js';
 
@@ -174,37 +174,43 @@ function inv(m: number[][]): number[][] {
 /** Lookup of supercell sites by fractional position (grid hash + tolerance in Å). */
 class SiteIndex {
   private readonly map = new Map<number, number[]>();
-  private readonly G = 2048;
+  /** Grid cells per axis: at least `tol` wide (so the 27 neighbouring cells cover it), at most 512. */
+  private readonly G: [number, number, number];
   constructor(
     private readonly lattice: Lattice,
     private readonly frac: Float64Array,
     private readonly tol: number,
   ) {
+    const w = lattice.perpendicularWidths;
+    this.G = [0, 1, 2].map((k) => Math.max(1, Math.min(512, Math.floor(w[k] / tol)))) as [number, number, number];
     const n = frac.length / 3;
     for (let i = 0; i < n; i++) {
-      const k = this.key(frac[3 * i], frac[3 * i + 1], frac[3 * i + 2]);
+      const k = this.key(this.cell(frac[3 * i], 0), this.cell(frac[3 * i + 1], 1), this.cell(frac[3 * i + 2], 2));
       const l = this.map.get(k);
       if (l) l.push(i);
       else this.map.set(k, [i]);
     }
   }
-  private cell(x: number): number {
+  private cell(x: number, axis: number): number {
+    const g = this.G[axis];
     const w = x - Math.floor(x);
-    return Math.floor(w * this.G) % this.G;
+    return Math.floor(w * g) % g;
   }
-  private key(x: number, y: number, z: number): number {
-    return (this.cell(x) * this.G + this.cell(y)) * this.G + this.cell(z);
+  private key(a: number, b: number, c: number): number {
+    return (a * this.G[1] + b) * this.G[2] + c;
   }
+  /** Index of the site within `tol` Å of (x, y, z) (fractional, any image), or −1. */
   find(x: number, y: number, z: number): number {
-    const cx = this.cell(x);
-    const cy = this.cell(y);
-    const cz = this.cell(z);
+    const [ga, gb, gc] = this.G;
+    const cx = this.cell(x, 0);
+    const cy = this.cell(y, 1);
+    const cz = this.cell(z, 2);
     const m = this.lattice.matrix;
+    const tol2 = this.tol * this.tol;
     for (let a = -1; a <= 1; a++)
       for (let b = -1; b <= 1; b++)
         for (let c = -1; c <= 1; c++) {
-          const k = ((((cx + a + this.G) % this.G) * this.G + ((cy + b + this.G) % this.G)) * this.G) + ((cz + c + this.G) % this.G);
-          const l = this.map.get(k);
+          const l = this.map.get(this.key((cx + a + ga) % ga, (cy + b + gb) % gb, (cz + c + gc) % gc));
           if (!l) continue;
           for (const i of l) {
             let d0 = this.frac[3 * i] - x;
@@ -216,7 +222,7 @@ class SiteIndex {
             const X = d0 * m[0][0] + d1 * m[1][0] + d2 * m[2][0];
             const Y = d0 * m[0][1] + d1 * m[1][1] + d2 * m[2][1];
             const Z = d0 * m[0][2] + d1 * m[1][2] + d2 * m[2][2];
-            if (X * X + Y * Y + Z * Z < this.tol * this.tol) return i;
+            if (X * X + Y * Y + Z * Z < tol2) return i;
           }
         }
     return -1;
@@ -267,17 +273,26 @@ export function supercellPermutations(
     // superlattice rows s_k map to s_k Rᵀ; preserved iff S Rᵀ S⁻¹ is integer
     const Rt = [0, 1, 2].map((i) => [0, 1, 2].map((j) => R[j][i]));
     if (!isIntegerMatrix(mul(mul(Sm, Rt), Sinv))) continue;
+    // parent frac of site k is f_s·S; image = R·f_p + t + p; back: f_s' = image·S⁻¹ — as one affine map
+    // f_s' = f_s·M + c with M = S Rᵀ S⁻¹ and c = (t + p)·S⁻¹.
+    const M = mul(mul(Sm, Rt), Sinv);
     for (const p of points) {
+      const tp = [op.translation[0] + p[0], op.translation[1] + p[1], op.translation[2] + p[2]];
+      const c0 = tp[0] * Sinv[0][0] + tp[1] * Sinv[1][0] + tp[2] * Sinv[2][0];
+      const c1 = tp[0] * Sinv[0][1] + tp[1] * Sinv[1][1] + tp[2] * Sinv[2][1];
+      const c2 = tp[0] * Sinv[0][2] + tp[1] * Sinv[1][2] + tp[2] * Sinv[2][2];
       const perm = new Int32Array(sites.length);
       let ok = true;
       for (let k = 0; k < sites.length && ok; k++) {
         const s = sites[k];
-        const fs = [superFrac[3 * s], superFrac[3 * s + 1], superFrac[3 * s + 2]];
-        // supercell frac → parent frac: f_p = f_s · S
-        const fp = [0, 1, 2].map((c) => fs[0] * Sm[0][c] + fs[1] * Sm[1][c] + fs[2] * Sm[2][c]);
-        const img = [0, 1, 2].map((r) => R[r][0] * fp[0] + R[r][1] * fp[1] + R[r][2] * fp[2] + op.translation[r] + p[r]);
-        const fsi = [0, 1, 2].map((c) => img[0] * Sinv[0][c] + img[1] * Sinv[1][c] + img[2] * Sinv[2][c]);
-        const j = index.find(fsi[0], fsi[1], fsi[2]);
+        const x = superFrac[3 * s];
+        const y = superFrac[3 * s + 1];
+        const z = superFrac[3 * s + 2];
+        const j = index.find(
+          x * M[0][0] + y * M[1][0] + z * M[2][0] + c0,
+          x * M[0][1] + y * M[1][1] + z * M[2][1] + c1,
+          x * M[0][2] + y * M[1][2] + z * M[2][2] + c2,
+        );
         const kk = j < 0 ? undefined : pos.get(j);
         if (kk === undefined) ok = false;
         else perm[k] = kk;
@@ -628,8 +643,8 @@ export function enumerateOrderings(structure: Structure, opts: OrderingOptions =
       ...(cand.hits !== undefined ? { hits: cand.hits } : {}),
     };
     if (analyze) {
-      const a = analyzeStructure(st, symprec);
-      o.spacegroup = { number: a.number, symbol: a.shortSymbol };
+      const d = analyzeCell({ lattice: st.lattice.matrix as unknown as number[][], positions: st.sites.map((x) => x.frac as unknown as number[]), types: siteTypes(st).types }, symprec);
+      o.spacegroup = { number: d.number, symbol: hallEntry(d.hall_number).hm_short.replace(/\s+/g, '') };
     }
     return o;
   });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { buildStructure, type BuildOptions, type BuildResult } from './builder.js';
 import { readSpecFile, type BuildSpec } from './spec.js';
+import { registerBuiltinResolver } from '../io/read-structure.js';
 
 /** The folder holding the builtin YAML files (`<package>/structures`). */
 export function builtinDir(): string {
@@ -93,3 +94,6 @@ export function listBuiltins(): BuiltinInfo[] {
     };
   });
 }
+
+// `readStructure('lnmo-fd3m')` / `builtin:NAME` resolve through here once this module is loaded.
+registerBuiltinResolver((name) => (isBuiltinName(name) ? buildBuiltin(name).structure : null));
