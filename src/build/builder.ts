@@ -8,6 +8,7 @@
  *    hexagonal axes …);
  *  - the parameters do not collapse the orbit onto a special position (a 6-fold position
  *    whose parameters put it on a 3-fold one → error naming both);
+ *  - occupancies on one position add up to at most 1 (up to 1.01 is accepted and scaled to 1);
  *  - no two sites of different orbits (or copies within one) are closer than
  *    `minDistance` Å unless they cannot be occupied together (occupancies summing ≤ 1).
  * Entries at the same position (same letter and parameters) form one mixed site.
@@ -355,7 +356,11 @@ export function buildStructure(spec: BuildSpec, opts: BuildOptions = {}): BuildR
         hint: 'entries at the same position share the site; their occupancies must add up to at most 1',
       });
     }
-    if (sum > 1 + 1e-6) warnings.push(`occupancies on ${what} (${g.from.join(' + ')}) add up to ${Number(sum.toFixed(6))} (slightly over 1; kept as given)`);
+    if (sum > 1 + 1e-6) {
+      // a hair over 1 (rounded refinement values): scaled to 1, as the CIF reader and pymatgen do
+      warnings.push(`occupancies on ${what} (${g.from.join(' + ')}) add up to ${Number(sum.toFixed(6))} (a hair over 1); scaled to 1`);
+      g.species = g.species.map((x) => ({ ...x, occupancy: x.occupancy / sum }));
+    }
   }
 
   // Labels: given, or element + running number.

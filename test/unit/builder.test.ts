@@ -7,7 +7,15 @@ import { buildStructure, latticeForSetting, resolveHall } from '../../src/build/
 import { parseLatticeArg, parseSiteArg, parseSpaceGroupArg, parseSpecText, readSpecFile, specFromArgs } from '../../src/build/spec.js';
 import { hallEntriesOf, spaceGroupType } from '../../src/symmetry/moyo.js';
 import { analyzeStructure } from '../../src/symmetry/analyze.js';
-import { wyckoffTable } from '../../src/symmetry/wyckoff.js';
+import { closePeriodic, wyckoffTable } from '../../src/symmetry/wyckoff.js';
+import { hallEntry } from '../../src/symmetry/moyo.js';
+import { readFileSync } from 'node:fs';
+import { CifBlock, cifNumberValue, parseCif } from '../../src/io/cif/parser.js';
+import { readCifString } from '../../src/io/cif/index.js';
+import { parseElementSymbol } from '../../src/core/elements.js';
+import type { BuildSpec, SiteSpec } from '../../src/build/spec.js';
+import type { Vec3 } from '../../src/core/vec3.js';
+import { describeWithFixtures, fixture } from '../helpers/fixtures.js';
 
 const build = (spacegroup: string, lattice: string, sites: string[]) => buildStructure(specFromArgs({ spacegroup, lattice, sites }));
 
@@ -249,3 +257,83 @@ function latticeArgFor(hall: number): string {
   }
   throw new Error(`no lattice for hall ${hall}`);
 }
+
+// ---------------------------------------------------------------------------------------
+// Every fixture CIF rebuilt from its own asymmetric unit
+
+const CIF_FIXTURES = [
+  'cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif',
+  'cif/LiNiO2_Hirano1995_ICSD78687_R-3m-H_transcribed.cif',
+  'cif/LiCo1-3Ni1-3Mn1-3O2_NCM111_Yin2006_ICSD171750_R-3m-H_transcribed.cif',
+  'cif/Li2MnO3_Lee2012_ICSD187500_C2m_transcribed.cif',
+  'cif/LiTi2O4_AMCSD0014220_Fd3m_origin1.cif',
+  'cif/Li2Pt3B_COD1511225_P4332_omdb-findsym.cif',
+  'cif/CuSe_COD9011303_P-421m_DFT-model_omdb-findsym.cif',
+  'cif/NH4-2_VO_VPO7_COD1001731_P4bm_fresnoite-type_transcribed.cif',
+  'cif/Li2Fe3SbO8_AMCSD0013490_P63mc_mixed-sites_transcribed.cif',
+  'cif/cod1000002_Sr-oxalate_Hall-only.cif',
+  'cif/cod2000000_special-values_cod-tools-test.cif',
+  'cif/amcsd_2-entries_grunerite_galena_multiblock.cif',
+  'cif/salicylic-acid_CIF2.0_CrystalInfoFramework-test.cif',
+];
+
+/** The asymmetric unit of a CIF block as build-spec sites: coordinates, species, occupancy, stated letter. */
+function asymmetricUnit(block: CifBlock): SiteSpec[] {
+  const loop = block.loopOf('_atom_site_fract_x')!;
+  const col = (t: string) => CifBlock.column(loop, t);
+  const out: SiteSpec[] = [];
+  for (let i = 0; i < loop.nrows; i++) {
+    const flag = col('_atom_site_calc_flag')?.[i];
+    if (typeof flag === 'string' && flag.toLowerCase() === 'dum') continue; // COD dummy atom
+    const label = col('_atom_site_label')?.[i] as string | undefined;
+    const type = col('_atom_site_type_symbol')?.[i];
+    const element = parseElementSymbol(typeof type === 'string' ? type : label!)!;
+    const occ = cifNumberValue(col('_atom_site_occupancy')?.[i]) ?? 1;
+    if (occ === 0) continue;
+    const xyz = ['x', 'y', 'z'].map((c) => cifNumberValue(col(`_atom_site_fract_${c}`)![i])!);
+    const w = (col('_atom_site_wyckoff_symbol') ?? col('_atom_site_wyckoff_label'))?.[i];
+    out.push({
+      species: [{ element, occupancy: occ }],
+      coords: xyz as unknown as Vec3,
+      ...(typeof w === 'string' && /^[a-z]$/.test(w) ? { wyckoff: w } : {}),
+      ...(label ? { label } : {}),
+      text: `${label ?? element} ${xyz.join(' ')}`,
+    });
+  }
+  return out;
+}
+
+describeWithFixtures('the builder rebuilds every fixture CIF from its asymmetric unit', CIF_FIXTURES, () => {
+  for (const rel of CIF_FIXTURES) {
+    it(rel.replace('cif/', ''), () => {
+      const text = readFileSync(fixture(rel), 'utf8');
+      const doc = parseCif(text, rel);
+      const read = readCifString(text, rel);
+      let checked = 0;
+      for (const block of read.blocks) {
+        const cifBlock = doc.blocks.find((b) => b.name === block.name)!;
+        expect(block.hallNumber, `${block.name}: setting identified`).toBeDefined();
+        const h = hallEntry(block.hallNumber!);
+        const p = block.structure.lattice.parameters;
+        const spec: BuildSpec = {
+          spacegroup: { number: h.number, ...(h.setting ? { setting: h.setting } : {}), text: `${h.number}:${h.setting}` },
+          lattice: { a: p.a, b: p.b, c: p.c, alpha: p.alpha, beta: p.beta, gamma: p.gamma },
+          sites: asymmetricUnit(cifBlock),
+        };
+        const built = buildStructure(spec, { minDistance: 0.5 }).structure;
+        const ref = block.structure;
+        expect(built.nsites, block.name).toBe(ref.nsites);
+        expect(built.formula, block.name).toBe(ref.formula);
+        // every site of the CIF reader's expansion is a built site with the same content
+        const content = (s: (typeof ref.sites)[number]) => s.species.map((x) => `${x.element}${x.occupancy.toFixed(5)}`).sort().join(' ');
+        for (const s of ref.sites) {
+          const hit = built.sites.find((b) => closePeriodic(built.lattice, b.frac, s.frac, 0.02));
+          expect(hit, `${block.name} ${s.label} at ${s.frac.join(' ')}`).toBeDefined();
+          expect(content(hit!), `${block.name} ${s.label}`).toBe(content(s));
+        }
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+    });
+  }
+});

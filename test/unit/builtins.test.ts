@@ -88,14 +88,23 @@ describe('builtin structures', () => {
     expect(shifts).toEqual(['0,0,0', '0.5,0.5,0.5']);
   });
 
-  it('ncm111 keeps the published occupancies (3b adds up to 1.00066, with a warning)', () => {
-    const r = buildBuiltin('ncm111');
-    expect(r.warnings.join()).toMatch(/1\.00066/);
-    expect(r.orbits.map((o) => o.species.map((s) => `${s.element}${s.occupancy}`).join(' '))).toEqual([
-      'Li0.975 Ni0.025',
-      'Co0.33333 Ni0.309 Mn0.33333 Li0.025',
-      'O1',
+  it('ncm111 keeps the published occupancies in its file; 3b (1.00066) is scaled to 1 with a warning', () => {
+    const spec = builtinSpec('ncm111');
+    expect(spec.sites.map((s) => `${s.species[0].element}${s.species[0].occupancy} ${s.wyckoff}`)).toEqual([
+      'Li0.975 3a',
+      'Ni0.025 3a',
+      'Co0.33333 3b',
+      'Ni0.309 3b',
+      'Mn0.33333 3b',
+      'Li0.025 3b',
+      'O1 6c',
     ]);
+    const r = buildBuiltin('ncm111');
+    expect(r.warnings.join()).toMatch(/add up to 1\.00066 \(a hair over 1\); scaled to 1/);
+    const occ = (k: number) => r.orbits[k].species.map((s) => `${s.element}${Number(s.occupancy.toFixed(6))}`).join(' ');
+    expect(occ(0)).toBe('Li0.975 Ni0.025');
+    expect(occ(1)).toBe(`Co${Number((0.33333 / 1.00066).toFixed(6))} Ni${Number((0.309 / 1.00066).toFixed(6))} Mn${Number((0.33333 / 1.00066).toFixed(6))} Li${Number((0.025 / 1.00066).toFixed(6))}`);
+    expect(r.orbits[1].species.reduce((a, s) => a + s.occupancy, 0)).toBeCloseTo(1, 12);
   });
 });
 
@@ -141,7 +150,7 @@ describeWithFixtures('builtins carry the fixture CIFs’ published numbers exact
         // the representative equals the published coordinates (wrapped into [0, 1))
         const wrapped = row.xyz.map((x) => x - Math.floor(x));
         orbit.representative.forEach((x, k) => expect(x, `${name} ${row.label} coord ${k}`).toBeCloseTo(wrapped[k], 12));
-        expect(site!.species[0].occupancy).toBe(row.occ);
+        expect(site!.species[0].occupancy).toBe(row.occ); // the spec file holds the published number
         if (row.wyckoff) expect(orbit.letter).toBe(row.wyckoff);
       }
     });
