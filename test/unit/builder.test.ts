@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { buildCommand } from '../../src/cli/build.js';
 import { InputError } from '../../src/core/errors.js';
 import { buildStructure, latticeForSetting, resolveHall } from '../../src/build/builder.js';
 import { parseLatticeArg, parseSiteArg, parseSpaceGroupArg, parseSpecText, readSpecFile, specFromArgs } from '../../src/build/spec.js';
@@ -336,4 +337,50 @@ describeWithFixtures('the builder rebuilds every fixture CIF from its asymmetric
       expect(checked).toBeGreaterThan(0);
     });
   }
+});
+
+describe('ionpath build (command)', () => {
+  async function run(args: Record<string, unknown>): Promise<{ stdout: string; stderr: string; code: number }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+    process.exitCode = 0;
+    try {
+      await (buildCommand.handler as (a: unknown) => Promise<void>)({ symprec: 0.01, 'min-distance': 0.5, ...args });
+      return { stdout: out.join(''), stderr: err.join(''), code: Number(process.exitCode ?? 0) };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+      process.exitCode = 0;
+    }
+  }
+
+  it('--list --json names every builtin with formula, space group and source', async () => {
+    const r = await run({ list: true, json: true });
+    const doc = JSON.parse(r.stdout);
+    expect(doc.builtins.map((b: { name: string }) => b.name)).toContain('lnmo-p4332');
+    expect(doc.builtins.find((b: { name: string }) => b.name === 'limn2o4')).toMatchObject({ formula: 'LiMn2O4', spacegroup: 'Fd-3m (227:2)' });
+  });
+
+  it('builds from --site arguments to a CIF that reads back to the same structure, and refuses to overwrite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ionpath-build-'));
+    const file = join(dir, 'lmo.cif');
+    const args = { spacegroup: '227:2', lattice: 'a=8.251', site: ['Li 8a', 'Mn 16d', 'O 32e x=0.2628'], output: file, json: true };
+    const r = await run(args);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ formula: 'Li8 Mn16 O32', nsites: 56, spacegroup: { number: 227, setting: '2' }, analysis: { number: 227 } });
+    expect(doc.orbits.map((o: { wyckoff: string; analysedWyckoff: string }) => `${o.wyckoff}=${o.analysedWyckoff}`)).toEqual(['8a=8a', '16d=16d', '32e=32e']);
+    const back = readCifString(readFileSync(file, 'utf8'), file).blocks[0].structure;
+    expect(back.formula).toBe('Li8 Mn16 O32');
+    const again = await run(args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; not overwriting it/);
+    const bad = await run({ spacegroup: '227:2', lattice: 'a=8.251', site: ['O 48f y=0.1'] });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/ionpath: site 'O 48f y=0.1': Wyckoff 48f .* y is fixed there/);
+    const none = await run({});
+    expect(none.stderr).toMatch(/say what to build/);
+  });
 });

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { orderCommand, parseOxidationArg, parseSupercellArg } from '../../src/cli/order.js';
 import { enumerateOrderings, multinomial, type OrderingResult } from '../../src/analysis/ordering.js';
 import { buildBuiltin } from '../../src/build/builtins.js';
 import { buildStructure } from '../../src/build/builder.js';
@@ -222,5 +226,57 @@ describe('vacancies and supercells', () => {
     const charged = enumerateOrderings(s, { supercell: [2, 1, 1], keep: 1, oxidation: { Li: 1, Ni: 3, O: -2 }, analyze: false });
     expect(charged.netCharge).toBe(-3);
     expect(charged.warnings.join()).toMatch(/not charge neutral/);
+  });
+});
+
+describe('ionpath order (command)', () => {
+  it('parses --supercell and --oxidation', () => {
+    expect(parseSupercellArg('2x1x1')).toEqual([[2, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(parseSupercellArg('1 2 3')).toEqual([[1, 0, 0], [0, 2, 0], [0, 0, 3]]);
+    expect(parseSupercellArg('2,0,0;1,1,0;0,0,1')).toEqual([[2, 0, 0], [1, 1, 0], [0, 0, 1]]);
+    expect(parseSupercellArg('[[1,1,0],[-1,1,0],[0,0,1]]')).toEqual([[1, 1, 0], [-1, 1, 0], [0, 0, 1]]);
+    expect(() => parseSupercellArg('2x1')).toThrow(InputError);
+    expect(() => parseSupercellArg('1.5x1x1')).toThrow(/expected NaxNbxNc/);
+    expect(parseOxidationArg('Li=1,Ni=2,Mn=4,O=-2')).toEqual({ Li: 1, Ni: 2, Mn: 4, O: -2 });
+    expect(parseOxidationArg('Mn=3.5 O=2-')).toEqual({ Mn: 3.5, O: -2 });
+    expect(() => parseOxidationArg('Li1')).toThrow(/expected ELEMENT=CHARGE/);
+  });
+
+  it('writes the N lowest as POSCAR + CIF + orderings.json, and never overwrites without --force', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ionpath-order-')), 'out');
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      out.push(String(s));
+      return true;
+    });
+    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const args = { file: 'lnmo-fd3m', supercell: '1x1x1', keep: 3, output: dir, seed: 1, max: 1e7, symprec: 0.01, cif: true, json: true };
+    try {
+      await (orderCommand.handler as (a: unknown) => Promise<void>)(args);
+      expect(process.exitCode ?? 0).toBe(0);
+      const doc = JSON.parse(out.join(''));
+      expect(doc.distinct).toBe(22);
+      expect(doc.totalConfigurations).toBe('1820');
+      expect(doc.orderings.map((o: { spacegroup: { number: number } }) => o.spacegroup.number)).toEqual([166, 53, 212]);
+      expect(readdirSync(dir).sort()).toEqual(['order-001.cif', 'order-001.vasp', 'order-002.cif', 'order-002.vasp', 'order-003.cif', 'order-003.vasp', 'orderings.json']);
+      const poscar = readFileSync(join(dir, 'order-003.vasp'), 'utf8');
+      expect(poscar.split('\n')[0]).toMatch(/E_Ewald = -2025\.371392 eV, x8 P4_332 \(212\)/);
+      expect(poscar).toMatch(/Li\s+Mn\s+Ni\s+O\n\s+8\s+12\s+4\s+32/);
+      expect(JSON.parse(readFileSync(join(dir, 'orderings.json'), 'utf8')).orderings[2].files).toEqual({ poscar: 'order-003.vasp', cif: 'order-003.cif' });
+      // second run: refused, nothing touched
+      const before = statSync(join(dir, 'order-001.vasp')).mtimeMs;
+      out.length = 0;
+      await (orderCommand.handler as (a: unknown) => Promise<void>)(args);
+      expect(process.exitCode).toBe(2);
+      expect(statSync(join(dir, 'order-001.vasp')).mtimeMs).toBe(before);
+      process.exitCode = 0;
+      await (orderCommand.handler as (a: unknown) => Promise<void>)({ ...args, force: true });
+      expect(process.exitCode ?? 0).toBe(0);
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp')).length).toBe(0);
+    } finally {
+      spy.mockRestore();
+      errSpy.mockRestore();
+      process.exitCode = 0;
+    }
   });
 });
