@@ -140,7 +140,7 @@ function sceneAtoms(structure: Structure, wyckoff: (string | undefined)[] | unde
       label: s.label,
       frac: [s.frac[0], s.frac[1], s.frac[2]],
       cart: toV3(lat.toCartesian(s.frac)),
-      color: data.colorHex,
+      color: s.species.length > 1 ? blendColor(s.species) : data.colorHex,
       covalentRadius: data.covalentRadius,
     };
     if (ionic !== null) atom.ionicRadius = ionic;
@@ -407,6 +407,21 @@ function bondsOfAtom(structure: Structure, pos: readonly V3[], m: number, opts: 
     out.push({ a: m, b: j, image: [image[0] + 0, image[1] + 0, image[2] + 0], length: d });
   }
   return out;
+}
+
+/**
+ * Colour of a disordered site: the occupancy-weighted mean of its species' Jmol colours
+ * (e.g. the Co/Ni/Mn site of NCM111), so mixed sites stand apart from pure ones.
+ */
+export function blendColor(species: readonly { element: string; occupancy: number }[]): string {
+  let w = 0;
+  const rgb = [0, 0, 0];
+  for (const sp of species) {
+    const c = element(sp.element).color;
+    for (let k = 0; k < 3; k++) rgb[k] += c[k] * sp.occupancy;
+    w += sp.occupancy;
+  }
+  return '#' + rgb.map((x) => Math.round(x / w).toString(16).padStart(2, '0').toUpperCase()).join('');
 }
 
 function toV3(v: Vec3): V3 {

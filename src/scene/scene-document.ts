@@ -16,7 +16,7 @@ export interface SceneAtom {
   label: string;
   frac: [number, number, number];
   cart: [number, number, number];
-  /** Jmol colour '#RRGGBB'. */
+  /** Jmol colour '#RRGGBB'; for a disordered site the occupancy-weighted blend of its species' colours. */
   color: string;
   /** Radii in Å: covalent (Cordero 2008) and ionic (Shannon) when known. */
   covalentRadius: number;

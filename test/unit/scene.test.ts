@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { Lattice } from '../../src/core/lattice.js';
 import { Structure } from '../../src/core/structure.js';
 import { element } from '../../src/core/elements.js';
-import { buildScene, findBonds, polyhedraFromBonds, scenePolyhedra, sceneNeb } from '../../src/scene/build-scene.js';
+import { buildScene, findBonds, polyhedraFromBonds, scenePolyhedra, sceneNeb, blendColor } from '../../src/scene/build-scene.js';
+import { parseRepeats, runView, sceneForInput } from '../../src/cli/view.js';
+import { isInputError } from '../../src/core/errors.js';
 import type { SceneDocument } from '../../src/scene/scene-document.js';
 import { scriptSafeJson, selfContainedPage, writeSelfContainedPage } from '../../src/scene/html-page.js';
 import { polyhedra } from '../../src/analysis/polyhedra.js';
@@ -190,6 +192,79 @@ describeWithFixtures('buildScene: a real POSCAR (pymatgen test_files/POSCAR)', [
     expect(doc.bonds).toHaveLength(ref.nbonds);
     expectStatsClose(pairStats(doc), ref.pairs);
     expectStatsClose(polyStats(doc), ref.polyhedra);
+  });
+});
+
+describe('buildScene: disordered sites', () => {
+  it('colours a mixed site by the occupancy-weighted Jmol colours', () => {
+    // Co #F090A0, Ni #50D050, Mn #9C7AC7 → mean (158.67, 158, 146.33)
+    expect(blendColor([{ element: 'Co', occupancy: 1 / 3 }, { element: 'Ni', occupancy: 1 / 3 }, { element: 'Mn', occupancy: 1 / 3 }])).toBe('#9F9E92');
+    expect(blendColor([{ element: 'Li', occupancy: 0.5 }, { element: 'Li', occupancy: 0.5 }])).toBe('#CC80FF');
+  });
+});
+
+describeWithFixtures('ionpath view: scene for a CIF', ['cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif'], () => {
+  const ref = expected.LiMn2O4_cif;
+
+  it('labels Wyckoff positions, finds bonds and polyhedra with metrics', async () => {
+    const { scene } = await sceneForInput(fixture(ref.file), [2, 2, 1]);
+    expect(scene.spacegroup).toEqual({ number: 227, symbol: 'Fd-3m' });
+    expect(scene.atoms).toHaveLength(ref.natoms);
+    expect(scene.bonds).toHaveLength(ref.nbonds);
+    expectStatsClose(pairStats(scene), ref.pairs);
+    expectStatsClose(polyStats(scene), ref.polyhedra);
+    const count = (w: string) => scene.atoms.filter((a) => a.wyckoff === w).length;
+    expect([count('8a'), count('16d'), count('32e')]).toEqual([8, 16, 32]);
+    expect(scene.polyhedra.every((p) => typeof p.metrics?.distortionIndex === 'number')).toBe(true);
+    expect(scene.view?.repeats).toEqual([2, 2, 1]);
+  });
+
+  it('writes the page with --out, and refuses to overwrite it without --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ionpath-view-'));
+    const out = join(dir, 'spinel.html');
+    const assets = join(dir, 'dist');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(assets);
+    writeFileSync(join(assets, 'index.html'), '<html><!--IONPATH_SCENE-->\n<script src="viewer.js"></script></html>');
+    writeFileSync(join(assets, 'viewer.js'), 'window.ok = 1;');
+    const old = process.env.IONPATH_VIEWER_DIST;
+    process.env.IONPATH_VIEWER_DIST = assets;
+    const write = process.stdout.write.bind(process.stdout);
+    let printed = '';
+    process.stdout.write = ((c: string) => ((printed += c), true)) as typeof process.stdout.write;
+    try {
+      await runView({ input: fixture(ref.file), out, json: true });
+      await expect(runView({ input: fixture(ref.file), out })).rejects.toThrow(/already exists/);
+      await runView({ input: fixture(ref.file), out, force: true });
+    } finally {
+      process.stdout.write = write;
+      if (old === undefined) delete process.env.IONPATH_VIEWER_DIST;
+      else process.env.IONPATH_VIEWER_DIST = old;
+    }
+    const summary = JSON.parse(printed.slice(0, printed.indexOf('\n}') + 2));
+    expect(summary).toMatchObject({ out, atoms: 56, bonds: 128, polyhedra: 24, sites: 0, hops: 0 });
+    const json = /id="ionpath-scene">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1];
+    expect(JSON.parse(json).atoms).toHaveLength(56);
+  });
+});
+
+describe('ionpath view: arguments', () => {
+  it('parses --supercell', () => {
+    expect(parseRepeats('2x2x1')).toEqual([2, 2, 1]);
+    expect(parseRepeats(' 3×1×2 ')).toEqual([3, 1, 2]);
+    for (const bad of ['2x2', '0x1x1', '2x2x51', 'axbxc', '1.5x1x1']) expect(() => parseRepeats(bad)).toThrow(/--supercell/);
+  });
+
+  it('says clearly that folders are not supported yet, and names missing files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ionpath-neb-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, '00'));
+    mkdirSync(join(dir, '01'));
+    const e = await sceneForInput(dir).catch((x: unknown) => x);
+    expect(isInputError(e)).toBe(true);
+    expect(String((e as Error).message)).toMatch(/NEB run is not supported yet/);
+    const m = await sceneForInput(join(dir, 'nope.cif')).catch((x: unknown) => x);
+    expect(isInputError(m)).toBe(true);
   });
 });
 

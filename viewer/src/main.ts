@@ -20,11 +20,17 @@ export interface IonpathHook {
   bondCount: number;
   polyhedronCount: number;
   nebCount: number;
+  /** ms since navigation start: scene parsed, view built, first frame drawn. */
+  timings: { parsed: number; built: number; firstFrame: number };
   drawnAtoms(): number;
   drawnBonds(): number;
   drawCalls(): number;
+  /** Names of the visible drawable objects (for checking what a frame draws). */
+  drawables(): string[];
   frameTime(): number;
-  measureFrames(n: number): ReturnType<Viewer['measureFrames']>;
+  measureFrames(n: number, interactive?: boolean): ReturnType<Viewer['measureFrames']>;
+  /** GPU-synced time (ms) of the last full-quality frame. */
+  fullFrameMs(): number;
   select(index: number): Record<string, unknown> | null;
   selected(): (Record<string, unknown> & { kind: string; index: number }) | null;
   project(index: number): { x: number; y: number; visible: boolean } | null;
@@ -67,6 +73,7 @@ async function start(): Promise<void> {
   const hook = { ready: false, error: null } as unknown as IonpathHook;
   window.__ionpath = hook;
   const doc = await loadScene();
+  const parsed = performance.now();
   if (doc.version !== 1) throw new Error(`scene version ${String(doc.version)} is not supported by this viewer (expects 1)`);
   document.title = `${doc.title} — ionpath`;
   const viewer = new Viewer(must('view'), doc);
@@ -92,7 +99,9 @@ async function start(): Promise<void> {
     });
   }
 
+  const built = performance.now();
   Object.assign(hook, {
+    timings: { parsed, built, firstFrame: 0 },
     atomCount: doc.atoms.length * viewer.opts.repeats[0] * viewer.opts.repeats[1] * viewer.opts.repeats[2],
     siteCount: doc.sites.length,
     hopCount: doc.hops.length,
@@ -102,17 +111,24 @@ async function start(): Promise<void> {
     drawnAtoms: () => viewer.atoms.drawnCount,
     drawnBonds: () => viewer.bonds.count,
     drawCalls: () => viewer.drawCalls(),
+    drawables: () => {
+      const out: string[] = [];
+      viewer.scene.traverseVisible((o) => {
+        if ((o as { isMesh?: boolean }).isMesh || (o as { isLine?: boolean }).isLine || (o as { isSprite?: boolean }).isSprite || (o as { isPoints?: boolean }).isPoints) {
+          out.push(o.name || o.type);
+        }
+      });
+      return out;
+    },
     frameTime: () => viewer.frameTime(),
-    measureFrames: (n: number) => viewer.measureFrames(n),
+    measureFrames: (n: number, interactive = false) => viewer.measureFrames(n, interactive),
+    fullFrameMs: () => viewer.fullFrameMs,
     select: (index: number) => (viewer.selectAtom(index) ? lastInfo : null),
     selected: () => (viewer.selection && lastInfo ? (lastInfo as Record<string, unknown> & { kind: string; index: number }) : null),
     project: (index: number) => {
       const inst = viewer.atoms.inst;
       for (let k = 0; k < inst.count; k++) {
-        if (inst.index[k] === index && inst.shift[k * 3] === 0 && inst.shift[k * 3 + 1] === 0 && inst.shift[k * 3 + 2] === 0) {
-          viewer.render();
-          return viewer.projectCopy(k);
-        }
+        if (inst.index[k] === index && inst.shift[k * 3] === 0 && inst.shift[k * 3 + 1] === 0 && inst.shift[k * 3 + 2] === 0) return viewer.projectCopy(k);
       }
       return null;
     },
@@ -134,10 +150,9 @@ async function start(): Promise<void> {
     },
     setRepeats: (a: number, b: number, c: number) => {
       viewer.set('repeats', [a, b, c]);
-      viewer.viewAlong('111', true);
+      viewer.viewAlong('oblique', true);
       hook.atomCount = doc.atoms.length * a * b * c;
-      viewer.render();
-      return hook.atomCount;
+      return hook.atomCount; // drawn on the next frame (or by drawCalls())
     },
     viewAlong: (p: Preset) => {
       viewer.viewAlong(p, true);
@@ -157,7 +172,8 @@ async function start(): Promise<void> {
     },
     exportPng: (w: number, h: number, transparent = false) => viewer.exportPng(w, h, transparent, (ctx, W, H) => drawLegend(viewer, ctx, W, H, transparent)),
   } satisfies Omit<IonpathHook, 'ready' | 'error'>);
-  viewer.render();
+  viewer.render(); // full frame, GPU-synced
+  hook.timings.firstFrame = performance.now();
   hook.ready = true;
   document.body.dataset.ready = '1';
 }

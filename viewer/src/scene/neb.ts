@@ -49,12 +49,12 @@ export class NebState {
       const pts = this.neb.images.map((im) => new THREE.Vector3(...im.positions[i]));
       const line = new THREE.Line(
         new THREE.BufferGeometry().setFromPoints(pts),
-        new THREE.LineBasicMaterial({ color: 0x333333, transparent: true, opacity: 0.8 }),
+        new THREE.LineBasicMaterial({ color: 0xf59e0b }),
       );
       g.add(line);
       const dots = new THREE.InstancedMesh(
-        new THREE.SphereGeometry(0.12, 12, 8),
-        new THREE.MeshBasicMaterial({ color: 0x333333 }),
+        new THREE.SphereGeometry(0.13, 12, 8),
+        new THREE.MeshBasicMaterial({ color: 0xf59e0b }),
         pts.length,
       );
       const m = new THREE.Matrix4();

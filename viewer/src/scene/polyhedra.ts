@@ -62,6 +62,8 @@ export class PolyhedraLayer {
       l.push(p);
     }
     this.types = [...groups.keys()].sort();
+    let copiesTotal = 0;
+    for (const p of polyhedra) copiesTotal += copies.get(p.center)?.length ?? 0;
     for (const type of this.types) {
       const list = groups.get(type)!;
       const tri: number[] = [];
@@ -89,7 +91,16 @@ export class PolyhedraLayer {
       geo.computeVertexNormals();
       const mesh = new THREE.Mesh(
         geo,
-        new THREE.MeshPhongMaterial({ color, transparent: true, opacity, depthWrite: false, side: THREE.DoubleSide, shininess: 30 }),
+        new THREE.MeshPhongMaterial({
+          color,
+          transparent: true,
+          opacity,
+          depthWrite: false,
+          // back faces too for small scenes; front faces only when many (half the fill on software WebGL)
+          side: copiesTotal > 2000 ? THREE.FrontSide : THREE.DoubleSide,
+          forceSinglePass: true, // one draw call per type whatever the side
+          shininess: 30,
+        }),
       );
       mesh.renderOrder = 2;
       const lgeo = new THREE.BufferGeometry();

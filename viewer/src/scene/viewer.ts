@@ -7,6 +7,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { SceneDocument, SceneHop } from '../../../src/scene/scene-document.js';
 import { AtomLayer, type RadiusMode } from './atoms.js';
+import { LIGHT_DIR_VIEW } from './impostor.js';
 import { BondLayer } from './bonds.js';
 import { PolyhedraLayer } from './polyhedra.js';
 import { SitesLayer, SITE_RADIUS } from './sites.js';
@@ -40,6 +41,9 @@ export type Selection =
 export type Preset = 'a' | 'b' | 'c' | '111' | 'oblique';
 
 const ALKALI = new Set(['Li', 'Na', 'K', 'Rb', 'Cs']);
+/** Full-frame times (ms) above which dragging draws at half resolution / atoms only. */
+const LITE_MS = 60;
+const LITER_MS = 250;
 const FOV = 35;
 
 export class Viewer {
@@ -74,6 +78,10 @@ export class Viewer {
   private readonly renderTimes: number[] = [];
   private readonly listeners = { select: [] as ((s: Selection | null) => void)[], neb: [] as ((t: number) => void)[], change: [] as (() => void)[] };
   private readonly down = { x: 0, y: 0, t: 0 };
+  private interacting = false;
+  /** Time (ms, GPU-synced) of the last full-quality frame. */
+  fullFrameMs = 0;
+  private basePixelRatio = 1;
 
   constructor(
     readonly container: HTMLElement,
@@ -107,8 +115,9 @@ export class Viewer {
       }
     }
 
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, alpha: true });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.renderer = new THREE.WebGLRenderer({ antialias: (window as unknown as { __aa?: boolean }).__aa ?? true, alpha: true });
+    this.basePixelRatio = Math.min(window.devicePixelRatio || 1, 2);
+    this.renderer.setPixelRatio(this.basePixelRatio);
     this.renderer.info.autoReset = false;
     this.renderer.autoClear = false;
     container.appendChild(this.renderer.domElement);
@@ -117,9 +126,11 @@ export class Viewer {
     this.persp = new THREE.PerspectiveCamera(FOV, 1, 0.1, 5000);
     this.ortho = new THREE.OrthographicCamera(-1, 1, 1, -1, -5000, 5000);
     for (const cam of [this.persp, this.ortho]) {
+      // Headlight: fixed in view space along LIGHT_DIR_VIEW (the impostor shader uses the same).
       const key = new THREE.DirectionalLight(0xffffff, 2.2);
-      key.position.set(1, 1.5, 2);
-      cam.add(key);
+      key.position.copy(LIGHT_DIR_VIEW);
+      key.target.position.set(0, 0, 0);
+      cam.add(key, key.target);
       this.scene.add(cam);
     }
     this.scene.add(new THREE.AmbientLight(0xffffff, 1.1));
@@ -190,7 +201,22 @@ export class Viewer {
     this.controls.enableDamping = false;
     this.controls.zoomSpeed = 1.2;
     this.controls.addEventListener('change', () => this.requestRender());
+    this.controls.addEventListener('start', () => this.setInteracting(true));
+    this.controls.addEventListener('end', () => this.setInteracting(false));
     this.controls.update();
+  }
+
+  /**
+   * While the user drags, a scene whose last full frame was slow (software WebGL, huge
+   * cells) is drawn lighter: half resolution above LITE_MS, and without bonds and polyhedra
+   * above LITER_MS. The full picture is drawn again when the drag ends.
+   */
+  private setInteracting(on: boolean): void {
+    if (on === this.interacting) return;
+    this.interacting = on;
+    const slow = this.fullFrameMs > LITE_MS;
+    if (slow) this.renderer.setPixelRatio(on ? this.basePixelRatio * 0.5 : this.basePixelRatio);
+    this.requestRender();
   }
 
   /** Rebuild the layers (after repeats, boundary or structure-level changes). */
@@ -406,12 +432,24 @@ export class Viewer {
     r.setScissorTest(false);
     r.setViewport(0, 0, size.x, size.y);
     r.clear();
+    const lite = this.interacting && this.fullFrameMs > LITER_MS;
+    const hidden = lite ? [this.bonds.group, this.polyhedra.group].filter((g) => g.visible) : [];
+    for (const g of hidden) g.visible = false;
     r.render(this.scene, this.camera);
+    for (const g of hidden) g.visible = true;
     this.renderGizmo(size.x, size.y, null);
+    if (!this.interacting) {
+      // Wait for the GPU once per full frame to know what a full frame costs.
+      const gl = r.getContext();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, this.px);
+      this.fullFrameMs = performance.now() - t0;
+    }
     this.dirty = false;
     this.renderTimes.push(performance.now() - t0);
     if (this.renderTimes.length > 30) this.renderTimes.shift();
   }
+
+  private readonly px = new Uint8Array(4);
 
   private renderGizmo(w: number, h: number, target: THREE.WebGLRenderTarget | null): void {
     const r = this.renderer;
@@ -453,8 +491,18 @@ export class Viewer {
   /**
    * Render n frames while orbiting the camera, each finished with a 1-pixel readback so the
    * GPU work is counted; ms per frame (mean, median, max), draw calls and triangles.
+   * `interactive`: as drawn while the user drags (lighter for slow scenes).
    */
-  measureFrames(n: number): { meanMs: number; medianMs: number; maxMs: number; drawCalls: number; triangles: number } {
+  measureFrames(n: number, interactive = false): { meanMs: number; medianMs: number; maxMs: number; drawCalls: number; triangles: number } {
+    if (interactive) this.setInteracting(true);
+    try {
+      return this.timeFrames(n);
+    } finally {
+      if (interactive) this.setInteracting(false);
+    }
+  }
+
+  private timeFrames(n: number): { meanMs: number; medianMs: number; maxMs: number; drawCalls: number; triangles: number } {
     const gl = this.renderer.getContext();
     const px = new Uint8Array(4);
     const times: number[] = [];
@@ -603,6 +651,7 @@ export class Viewer {
 
   /** Client (CSS pixel) position of a drawn atom copy, and whether it is in front of the camera. */
   projectCopy(copy: number): { x: number; y: number; visible: boolean } {
+    this.camera.updateMatrixWorld();
     const p = new THREE.Vector3().fromArray(this.atoms.drawnPos, copy * 3).project(this.camera);
     const rect = this.renderer.domElement.getBoundingClientRect();
     return {

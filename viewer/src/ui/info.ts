@@ -5,6 +5,7 @@
 import type { SceneDocument } from '../../../src/scene/scene-document.js';
 import type { Selection, Viewer } from '../scene/viewer.js';
 import { shiftToCart, type V3 } from '../scene/layout.js';
+import { invert3, mulVecMat } from '../scene/viewer.js';
 import { h, fmt } from './dom.js';
 
 export interface NeighbourDistance {
@@ -14,8 +15,8 @@ export interface NeighbourDistance {
   distance: number;
 }
 
-/** Nearest atoms to a Cartesian point (Å) over the 27 neighbouring cells, closest first. */
-export function nearestAtoms(viewer: Viewer, p: V3, k: number, exclude = -1): NeighbourDistance[] {
+/** Nearest atoms to a Cartesian point (Å) over the 27 neighbouring cells, closest first (the point's own atom excluded). */
+export function nearestAtoms(viewer: Viewer, p: V3, k: number): NeighbourDistance[] {
   const doc = viewer.doc;
   const L = viewer.lattice;
   const out: NeighbourDistance[] = [];
@@ -24,8 +25,7 @@ export function nearestAtoms(viewer: Viewer, p: V3, k: number, exclude = -1): Ne
     for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
       const t = shiftToCart(L, a, b, c);
       const d = Math.hypot(pos[j * 3] + t[0] - p[0], pos[j * 3 + 1] + t[1] - p[1], pos[j * 3 + 2] + t[2] - p[2]);
-      if (d < 1e-3 && (j === exclude || exclude === -2)) continue;
-      if (d < 1e-3) continue;
+      if (d < 1e-3) continue; // the atom itself
       out.push({ index: j, element: doc.atoms[j].element, label: doc.atoms[j].label, distance: d });
     }
   }
@@ -70,29 +70,32 @@ export function renderInfo(viewer: Viewer, sel: Selection, box: HTMLElement): Re
     const i = sel.index;
     const cart: V3 = [viewer.pos[i * 3], viewer.pos[i * 3 + 1], viewer.pos[i * 3 + 2]];
     const bonded = bondedNeighbours(viewer, i);
-    const nbrs = bonded.length ? bonded : nearestAtoms(viewer, cart, 6, i);
+    const nbrs = bonded.length ? bonded : nearestAtoms(viewer, cart, 6);
     const site = doc.sites.find((s) => Math.hypot(s.cart[0] - a.cart[0], s.cart[1] - a.cart[1], s.cart[2] - a.cart[2]) < 0.3);
     const species = a.species.map((s) => `${s.element} ${fmt(s.occupancy, 3)}`).join(', ');
+    // In an NEB the moving ion leaves its site: Wyckoff and CN of the first image are labelled so.
+    const moving = viewer.neb?.migrating.has(i) ?? false;
+    const frac = mulVecMat(cart, invert3(viewer.lattice));
     box.append(
       close,
       h('h3', {}, h('span', { class: 'dot', style: `background:${a.color}` }), ` ${a.element} · ${a.label}`),
       table([
         ['atom', `#${i}${sel.shift.some((x) => x !== 0) ? ` in cell [${sel.shift.join(' ')}]` : ''}`],
         ['species', species],
-        ['Wyckoff', a.wyckoff ?? '–'],
-        ['CN', a.cn !== undefined ? String(a.cn) : bonded.length ? `${bonded.length} (bonds)` : '–'],
-        ['frac', v3(a.frac)],
+        [moving ? 'Wyckoff (image 0)' : 'Wyckoff', a.wyckoff ?? '–'],
+        ['CN', a.cn !== undefined && !moving ? String(a.cn) : bonded.length ? `${bonded.length} (bonds)` : '–'],
+        ['frac', v3(frac)],
         ['cart (Å)', v3(cart, 3)],
         ...(site ? ([['Li site', `${site.label} (${site.kind}, ${site.id})`]] as [string, string][]) : []),
       ]),
       h('div', { class: 'sub', text: bonded.length ? 'bonded neighbours' : 'nearest atoms' }),
       neighbourList(nbrs),
     );
-    return { kind: 'atom', index: i, element: a.element, label: a.label, wyckoff: a.wyckoff ?? null, cn: a.cn ?? null, neighbours: nbrs.map((n) => ({ element: n.element, distance: n.distance })) };
+    return { kind: 'atom', index: i, element: a.element, label: a.label, wyckoff: a.wyckoff ?? null, cn: moving ? bonded.length : (a.cn ?? null), frac, neighbours: nbrs.map((n) => ({ element: n.element, distance: n.distance })) };
   }
   if (sel.kind === 'site') {
     const s = doc.sites[sel.index];
-    const nbrs = nearestAtoms(viewer, s.cart, 6, -1);
+    const nbrs = nearestAtoms(viewer, s.cart, 6);
     box.append(
       close,
       h('h3', {}, h('span', { class: `dot site-${s.kind}` }), ` site ${s.label}`),

@@ -15,8 +15,12 @@ interface LegendData {
 }
 
 export function legendData(viewer: Viewer): LegendData {
+  // One entry per colour: an element, or a disordered site's species ('Co/Ni/Mn').
   const seen = new Map<string, string>();
-  for (const a of viewer.doc.atoms) if (!seen.has(a.element)) seen.set(a.element, a.color);
+  for (const a of viewer.doc.atoms) {
+    const name = a.species.length > 1 ? a.species.map((s) => s.element).join('/') : a.element;
+    if (!seen.has(name)) seen.set(name, a.color);
+  }
   const hops = viewer.doc.hops;
   let bar: LegendData['bar'] = null;
   if (hops.length && viewer.opts.hops) {

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * Viewer frame time, draw calls and load time for ~1,000 and ~20,000 atoms in headless
+ * Chromium. Rendering here is SOFTWARE (SwiftShader via ANGLE, --disable-gpu): numbers are
+ * far slower than on any GPU and only good for comparing versions on the same machine.
+ *
+ *   node scripts/build-viewer.mjs && node --import tsx bench/viewer-frames.mjs [--frames 10] [--json]
+ *
+ * Scenes: LiMn2O4 spinel supercells (atoms in the scene document, as `ionpath view` writes
+ * for a big input file): 3×3×2 = 1,008 atoms and 6×6×10 = 20,160 atoms, each written as a
+ * self-contained page and opened from disk. Load time = navigation start → viewer ready
+ * (JSON parse, scene build, first frame). Frame time = one orbit step rendered and finished
+ * (1-pixel readback), mean/median over --frames frames. Also the repeat path: the 56-atom
+ * cell drawn 7×7×7 = 19,208 atoms by the viewer's a×b×c controls.
+ */
+import { mkdtempSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { spinel } from '../test/e2e/scenes.ts';
+import { buildScene } from '../src/scene/build-scene.ts';
+import { selfContainedPage, loadViewerAssets } from '../src/scene/html-page.ts';
+
+const args = process.argv.slice(2);
+const frames = Number(args[args.indexOf('--frames') + 1]) || 10;
+const asJson = args.includes('--json');
+const CHROMIUM = process.env.IONPATH_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  process.stderr.write(`no Chromium at ${CHROMIUM}\n`);
+  process.exit(2);
+}
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const dir = mkdtempSync(join(tmpdir(), 'ionpath-bench-'));
+const assets = loadViewerAssets();
+const cases = [
+  { name: '1k atoms (3×3×2 spinel)', scaling: [3, 3, 2] },
+  { name: '20k atoms (6×6×10 spinel)', scaling: [6, 6, 10] },
+];
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const results = [];
+const renderer = await (async () => {
+  const p = await browser.newPage();
+  const r = await p.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+    return ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : 'unknown';
+  });
+  await p.close();
+  return r;
+})();
+
+async function measure(name, url, atoms, setup) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => window.__ionpath?.ready || window.__ionpath?.error, null, { timeout: 300_000 });
+  const loadMs = Date.now() - t0;
+  const inPage = await page.evaluate(() => performance.now()); // navigation start → now
+  let setupMs = 0;
+  if (setup) setupMs = await page.evaluate(setup);
+  const r = await page.evaluate((n) => {
+    const h = window.__ionpath;
+    h.measureFrames(2); // warm-up
+    const m = h.measureFrames(n);
+    return { ...m, drawnAtoms: h.drawnAtoms(), atomCount: h.atomCount, halfBonds: h.drawnBonds(), error: h.error };
+  }, frames);
+  await page.close();
+  const row = { case: name, atoms, loadMs, pageMs: Math.round(inPage), setupMs: Math.round(setupMs), ...r, errors };
+  results.push(row);
+  if (!asJson) {
+    process.stdout.write(
+      `${name.padEnd(34)} load ${String(loadMs).padStart(6)} ms${setup ? ` (+ repeat ${Math.round(setupMs)} ms)` : ''}  ` +
+        `frame mean ${r.meanMs.toFixed(1).padStart(7)} ms, median ${r.medianMs.toFixed(1).padStart(7)} ms  ` +
+        `draw calls ${r.drawCalls}  triangles ${(r.triangles / 1e6).toFixed(2)} M  drawn atoms ${r.drawnAtoms}\n`,
+    );
+  }
+}
+
+if (!asJson) process.stdout.write(`renderer: ${renderer} (software rendering), ${frames} frames per case, viewport 1280×800\n`);
+for (const c of cases) {
+  const s = spinel().supercell(c.scaling);
+  const t = Date.now();
+  const scene = buildScene(s, { title: c.name });
+  const buildMs = Date.now() - t;
+  const file = join(dir, `bench-${s.nsites}.html`);
+  writeFileSync(file, selfContainedPage(scene, assets));
+  if (!asJson) process.stdout.write(`  scene ${s.nsites} atoms, ${scene.bonds.length} bonds, ${scene.polyhedra.length} polyhedra: built in ${buildMs} ms (Node), page ${(statSync(file).size / 1e6).toFixed(1)} MB\n`);
+  await measure(c.name, pathToFileURL(file).href, s.nsites);
+}
+const unit = join(dir, 'bench-unit.html');
+writeFileSync(unit, selfContainedPage(buildScene(spinel(), { title: 'spinel unit cell' }), assets));
+await measure('19k atoms (56 × 7×7×7 repeats)', pathToFileURL(unit).href, 56 * 343, () => {
+  const t = performance.now();
+  window.__ionpath.setRepeats(7, 7, 7);
+  return performance.now() - t;
+});
+await browser.close();
+if (asJson) process.stdout.write(JSON.stringify({ renderer, software: true, frames, results }, null, 2) + '\n');
