@@ -297,7 +297,13 @@ export function supercellPermutations(
         if (kk === undefined) ok = false;
         else perm[k] = kk;
       }
-      if (!ok) continue; // cannot happen for a true symmetry; skip defensively
+      if (!ok) {
+        // a symmetry found within symprec that does not map the sites within 2·symprec: the
+        // operations would not form a group on the sites, and the counting would be wrong
+        throw new InputError(`a symmetry operation of the structure does not map its disordered sites onto each other within ${tolerance} Å`, {
+          hint: 'the positions are only approximately symmetric: try a smaller --symprec (e.g. 0.001) or symmetrize the structure first',
+        });
+      }
       const key = perm.join(',');
       if (seen.has(key)) continue;
       seen.add(key);

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { orderCommand, parseOxidationArg, parseSupercellArg } from '../../src/cli/order.js';
-import { enumerateOrderings, multinomial, type OrderingResult } from '../../src/analysis/ordering.js';
+import { enumerateOrderings, multinomial, supercellPermutations, type OrderingResult } from '../../src/analysis/ordering.js';
 import { buildBuiltin } from '../../src/build/builtins.js';
 import { buildStructure } from '../../src/build/builder.js';
 import { specFromArgs } from '../../src/build/spec.js';
 import { InputError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/structure.js';
 import { applyOp, closePeriodic } from '../../src/symmetry/wyckoff.js';
-import { operationsOfHall } from '../../src/symmetry/moyo.js';
+import { analyzeCell, operationsOfHall } from '../../src/symmetry/moyo.js';
 
 /**
  * pymatgen 2022.11.7 OrderDisorderedStructureTransformation (EwaldMinimizer), all orderings
@@ -136,6 +136,27 @@ describe('ordering LiNi0.5Mn1.5O4 (lnmo-fd3m, 56-atom cell, 4 Ni + 12 Mn on 16d)
     expect(p[0].energy).toBeCloseTo(-2025.3713924856777, 8); // pymatgen EwaldSummation of lnmo-p4332
     const builtin = buildBuiltin('lnmo-p4332').structure;
     expect(translationBetween(p[0].structure, builtin)).not.toBeNull();
+    // the class of 8 holds 4 P4_332 configurations and their 4 mirror images (P4_132, 213):
+    // Fd-3m contains the inversion, so both hands are one ordering
+    const perms = supercellPermutations(operationsOfHall(526), [[1, 0, 0], [0, 1, 0], [0, 0, 1]], lnmo.lattice, lnmo.fracArray(), r.sublattices[0].sites, 0.01);
+    const images = new Map<string, number[]>();
+    for (const g of perms) {
+      const img = new Array<number>(16);
+      p[0].assignment.forEach((v, k) => (img[g[k]] = v));
+      images.set(img.join(''), img);
+    }
+    expect(images.size).toBe(8);
+    const groups: Record<number, number> = {};
+    for (const img of images.values()) {
+      const types = lnmo.sites.map((s, i) => {
+        const k = r.sublattices[0].sites.indexOf(i);
+        const el = k < 0 ? s.species[0].element : r.sublattices[0].species[img[k]].element!;
+        return ['Li', 'Mn', 'Ni', 'O'].indexOf(el) + 1;
+      });
+      const n = analyzeCell({ lattice: lnmo.lattice.matrix as unknown as number[][], positions: lnmo.sites.map((s) => s.frac as unknown as number[]), types }, 0.01).number;
+      groups[n] = (groups[n] ?? 0) + 1;
+    }
+    expect(groups).toEqual({ 212: 4, 213: 4 });
     // space groups of the lowest orderings
     expect(r.orderings.slice(0, 3).map((o) => o.spacegroup!.number)).toEqual([166, 53, 212]);
   });
