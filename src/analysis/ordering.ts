@@ -367,20 +367,20 @@ function canonicalStabilizer(c: Uint8Array, inverses: readonly Int32Array[]): nu
   return stab;
 }
 
-/** The lexicographically smallest image of c and its stabiliser size. */
+/** The lexicographically smallest image of c and its stabiliser size (early-exit comparisons). */
 function canonicalForm(c: Uint8Array, inverses: readonly Int32Array[]): { min: Uint8Array; stab: number } {
   const n = c.length;
-  let min = Uint8Array.from(c);
-  const img = new Uint8Array(n);
+  const min = Uint8Array.from(c);
   let stab = 0;
   for (const q of inverses) {
-    for (let j = 0; j < n; j++) img[j] = c[q[j]];
-    let cmp = 0;
-    for (let j = 0; j < n && cmp === 0; j++) if (img[j] !== min[j]) cmp = img[j] < min[j] ? -1 : 1;
-    if (cmp < 0) min = Uint8Array.from(img);
-    let same = true;
-    for (let j = 0; j < n && same; j++) if (img[j] !== c[j]) same = false;
-    if (same) stab++;
+    // image[j] = c[q[j]]: compare with the current minimum, copy only when smaller
+    let j = 0;
+    while (j < n && c[q[j]] === min[j]) j++;
+    if (j < n && c[q[j]] < min[j]) for (let k = j; k < n; k++) min[k] = c[q[k]];
+    // stabiliser: image equal to c
+    let e = 0;
+    while (e < n && c[q[e]] === c[e]) e++;
+    if (e === n) stab++;
   }
   return { min, stab };
 }
