@@ -692,9 +692,9 @@ function orderedStructure(
   overrides: Record<string, number>,
   title: string,
 ): Structure {
-  const assigned = new Map<number, string | null>();
+  const assigned = new Map<number, SublatticeSpecies>();
   blocks.forEach(([lo, hi], b) => {
-    for (let k = lo; k < hi; k++) assigned.set(order[k], sublattices[b].species[config[k]].element);
+    for (let k = lo; k < hi; k++) assigned.set(order[k], sublattices[b].species[config[k]]);
   });
   const sites: SiteInput[] = [];
   supercell.sites.forEach((s, i) => {
@@ -704,9 +704,9 @@ function orderedStructure(
       sites.push({ frac: s.frac as Vec3, species: [{ element: sp.element, occupancy: 1, oxidationState: ox }] });
       return;
     }
-    const el = assigned.get(i);
-    if (el === null || el === undefined) return;
-    sites.push({ frac: s.frac as Vec3, species: [{ element: el, occupancy: 1, oxidationState: oxidation[el] }] });
+    const sp = assigned.get(i)!;
+    if (sp.element === null) return; // vacancy
+    sites.push({ frac: s.frac as Vec3, species: [{ element: sp.element, occupancy: 1, oxidationState: sp.charge }] });
   });
   // element blocks in formula order, stable within a block; labels El1, El2, …
   const st = new Structure(supercell.lattice, sites, title).sortedByElement();
