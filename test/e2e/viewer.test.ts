@@ -239,7 +239,9 @@ describe.skipIf(!haveBrowser && !requireBrowser)('viewer in Chromium', () => {
       // select() through the hook: Mn on 16d, CN 6
       const mn = spinel.atoms.findIndex((a) => a.element === 'Mn');
       const r = await page.evaluate((i) => window.__ionpath.select(i), mn);
-      expect(r).toMatchObject({ kind: 'atom', element: 'Mn', wyckoff: '16d', cn: 6 });
+      expect(r).toMatchObject({ kind: 'atom', element: 'Mn', wyckoff: '16d', cn: 6, polyhedron: { type: 'MnO6' } });
+      expect((r?.polyhedron as { volume: number }).volume).toBeCloseTo(9.952973, 5); // scipy hull volume (scene-expected.json)
+      expect(await info.textContent()).toContain('MnO6');
       // a drag rotates and does not select
       await page.mouse.move(600, 400);
       await page.mouse.down();

@@ -2,7 +2,7 @@
  * The info panel for a clicked atom, site or hop: element, label, Wyckoff, coordination,
  * positions, and distances to neighbours (bonded ones, else the nearest few, periodic).
  */
-import type { SceneDocument } from '../../../src/scene/scene-document.js';
+import type { SceneDocument, ScenePolyhedron } from '../../../src/scene/scene-document.js';
 import type { Selection, Viewer } from '../scene/viewer.js';
 import { shiftToCart, type V3 } from '../scene/layout.js';
 import { invert3, mulVecMat } from '../scene/viewer.js';
@@ -56,6 +56,23 @@ function neighbourList(list: NeighbourDistance[]): HTMLElement {
   return h('ol', { class: 'nbrs' }, ...list.map((n) => h('li', {}, `${n.element} ${n.label} `, h('b', { text: `${fmt(n.distance)} Å` }))));
 }
 
+/** Rows for the atom's coordination polyhedron: type, volume and the VESTA metrics present. */
+function polyRows(p: ScenePolyhedron | undefined, moving: boolean): [string, string][] {
+  if (!p || moving) return [];
+  const m = p.metrics ?? {};
+  const num = (k: string, label: string, unit = '', d = 4): [string, string][] =>
+    typeof m[k] === 'number' ? [[label, `${fmt(m[k] as number, d)}${unit}`]] : [];
+  return [
+    ['polyhedron', `${p.type}${typeof m.shape === 'string' ? ` (${m.shape})` : ''}`],
+    ['volume', `${fmt(p.volume)} Å³`],
+    ...num('distortionIndex', 'distortion index', '', 5),
+    ...num('quadraticElongation', '⟨λ⟩', '', 4),
+    ...num('bondAngleVariance', 'σ²', ' deg²', 2),
+    ...num('effectiveCoordination', 'ECoN', '', 3),
+    ...num('bondValenceSum', 'BVS', ' v.u.', 3),
+  ];
+}
+
 const v3 = (v: readonly number[], d = 4) => `(${v.map((x) => fmt(x, d)).join(', ')})`;
 
 /** The panel content for a selection; a plain-data summary is returned for the test hook. */
@@ -71,6 +88,7 @@ export function renderInfo(viewer: Viewer, sel: Selection, box: HTMLElement): Re
     const cart: V3 = [viewer.pos[i * 3], viewer.pos[i * 3 + 1], viewer.pos[i * 3 + 2]];
     const bonded = bondedNeighbours(viewer, i);
     const nbrs = bonded.length ? bonded : nearestAtoms(viewer, cart, 6);
+    const poly = doc.polyhedra.find((p) => p.center === i);
     const site = doc.sites.find((s) => Math.hypot(s.cart[0] - a.cart[0], s.cart[1] - a.cart[1], s.cart[2] - a.cart[2]) < 0.3);
     const species = a.species.map((s) => `${s.element} ${fmt(s.occupancy, 3)}`).join(', ');
     // In an NEB the moving ion leaves its site: Wyckoff and CN of the first image are labelled so.
@@ -87,11 +105,12 @@ export function renderInfo(viewer: Viewer, sel: Selection, box: HTMLElement): Re
         ['frac', v3(frac)],
         ['cart (Å)', v3(cart, 3)],
         ...(site ? ([['Li site', `${site.label} (${site.kind}, ${site.id})`]] as [string, string][]) : []),
+        ...polyRows(poly, moving),
       ]),
       h('div', { class: 'sub', text: bonded.length ? 'bonded neighbours' : 'nearest atoms' }),
       neighbourList(nbrs),
     );
-    return { kind: 'atom', index: i, element: a.element, label: a.label, wyckoff: a.wyckoff ?? null, cn: moving ? bonded.length : (a.cn ?? null), frac, neighbours: nbrs.map((n) => ({ element: n.element, distance: n.distance })) };
+    return { kind: 'atom', index: i, element: a.element, label: a.label, wyckoff: a.wyckoff ?? null, cn: moving ? bonded.length : (a.cn ?? null), frac, neighbours: nbrs.map((n) => ({ element: n.element, distance: n.distance })), polyhedron: poly ? { type: poly.type, volume: poly.volume, ...poly.metrics } : null };
   }
   if (sel.kind === 'site') {
     const s = doc.sites[sel.index];
