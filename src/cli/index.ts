@@ -14,11 +14,16 @@ import { vasprunCommand } from './vasprun.js';
 import { viewCommand } from './view.js';
 import { outcarCommand } from './outcar.js';
 import { barrierCommand } from './barrier.js';
+import { buildCommand } from './build.js';
+import { orderCommand } from './order.js';
+import '../build/builtins.js'; // every command accepts builtin:NAME (and a bare built-in name)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: CommandModule<any, any>[] = [
   infoCommand,
   convertCommand,
+  buildCommand,
+  orderCommand,
   sitesCommand,
   pathsCommand,
   polyhedraCommand,
