@@ -8,7 +8,7 @@
  * labelled so) and a synthetic NEB (UI test only: a Li moved over 5 images, made-up energies).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,6 +156,7 @@ describe.skipIf(!haveBrowser && !requireBrowser)('viewer in Chromium', () => {
   afterAll(async () => {
     await server?.close();
     await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Open a URL, wait for the hook, and collect console errors and page errors. */
