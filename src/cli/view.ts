@@ -22,6 +22,7 @@ import { loadViewerAssets, writeSelfContainedPage } from '../scene/html-page.js'
 import { closeOnInterrupt, startServer, viewerFiles } from '../server/static-server.js';
 import { analyzeStructure } from '../symmetry/analyze.js';
 import { polyhedra } from '../analysis/polyhedra.js';
+import { ionSceneData, nebSceneData } from '../scene/scene-sources.js';
 
 export interface ViewArgs {
   input: string;
@@ -31,6 +32,8 @@ export interface ViewArgs {
   force?: boolean;
   supercell?: string;
   json?: boolean;
+  ion?: string;
+  sites?: boolean;
 }
 
 /** Above this many sites the symmetry and polyhedra analyses are skipped (bond polyhedra only). */
@@ -88,23 +91,49 @@ export function isNebFolder(dir: string): boolean {
  * Folders: where NEB decks (DIR/neb/00…) and NEB runs (DIR/00…/OUTCAR) become scenes with
  * `scene.neb`. Not wired yet: the NEB result readers are separate modules.
  */
-export async function sceneForDirectory(dir: string): Promise<{ scene: SceneDocument; warnings: string[] }> {
-  const kind = existsSync(join(dir, 'ionpath.json')) || existsSync(join(dir, 'neb')) ? 'NEB deck' : isNebFolder(dir) ? 'NEB run' : 'folder';
-  throw new InputError(`viewing a ${kind} is not supported yet; pass a structure file (CIF, POSCAR, CONTCAR, .json)`, {
-    file: dir,
-    hint: kind === 'folder' ? undefined : 'view one image instead, e.g. ionpath view DIR/00/POSCAR',
-  });
+export async function sceneForDirectory(dir: string, ion = 'Li'): Promise<{ scene: SceneDocument; warnings: string[] }> {
+  // A deck written by `ionpath neb`: its neb/ folder holds the images (POSCARs, and OUTCARs once run).
+  const nebDir = existsSync(join(dir, 'neb')) && isNebFolder(join(dir, 'neb')) ? join(dir, 'neb') : dir;
+  if (!isNebFolder(nebDir)) {
+    throw new InputError('not a NEB run or deck: no image folders 00, 01, …', { file: dir, hint: 'pass a structure file, a NEB run folder, or a deck from `ionpath neb`' });
+  }
+  const warnings: string[] = [];
+  const hasOutcars = readdirSync(nebDir).some((n) => /^\d\d$/.test(n) && readdirSync(join(nebDir, n)).some((f) => f.startsWith('OUTCAR')));
+  if (hasOutcars) {
+    const { neb, barrier, warnings: w } = await nebSceneData(nebDir);
+    warnings.push(...w);
+    const first = neb.images[0].structure;
+    const scene = sceneForStructure(first, { title: `${first.reducedFormula} NEB (barrier ${barrier.toFixed(3)} eV)`, neb }, warnings);
+    return { scene, warnings };
+  }
+  // An unrun deck: show the images with zero energies, labelled as such.
+  const images = readdirSync(nebDir)
+    .filter((n) => /^\d\d$/.test(n))
+    .sort()
+    .map((n) => readStructure(join(nebDir, n, 'POSCAR'), { format: 'poscar' }).structure);
+  const neb = { images: images.map((structure) => ({ energy: 0, structure })) };
+  const scene = sceneForStructure(images[0], { title: `${images[0].reducedFormula} NEB images (not run yet)`, neb, notes: ['images as written; energies are zero until VASP has run'] }, warnings);
+  void ion;
+  return { scene, warnings };
 }
 
 /** Scene for whatever `view` was given. */
-export async function sceneForInput(input: string, repeats?: [number, number, number]): Promise<{ scene: SceneDocument; warnings: string[] }> {
+export async function sceneForInput(input: string, repeats?: [number, number, number], ion: string | null = 'Li'): Promise<{ scene: SceneDocument; warnings: string[] }> {
   let result: { scene: SceneDocument; warnings: string[] };
-  if (existsSync(input) && statSync(input).isDirectory()) result = await sceneForDirectory(input);
+  if (existsSync(input) && statSync(input).isDirectory()) result = await sceneForDirectory(input, ion ?? 'Li');
   else {
     // A file, or a built-in name (builtin:limn2o4); readStructure reports a missing file.
     const read = readStructure(input);
     const warnings = read.warnings.map((w) => `${w.file ?? input}${w.line !== undefined ? ':' + w.line : ''}: ${w.message}`);
-    result = { scene: sceneForStructure(read.structure, { title: read.structure.title || undefined }, warnings), warnings };
+    const extra: BuildSceneOptions = { title: read.structure.title || undefined };
+    if (ion && read.structure.nsites <= ANALYSIS_MAX_SITES) {
+      try {
+        Object.assign(extra, ionSceneData(read.structure, ion));
+      } catch (e) {
+        warnings.push(`no ${ion} sites/hops shown: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    result = { scene: sceneForStructure(read.structure, extra, warnings), warnings };
   }
   if (repeats) result.scene.view = { ...result.scene.view, repeats };
   return result;
@@ -128,7 +157,7 @@ export async function runView(args: ViewArgs): Promise<void> {
   const port = args.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${args.port}: expected 0–65535`);
   const assets = loadViewerAssets();
-  const { scene, warnings } = await sceneForInput(args.input, repeats);
+  const { scene, warnings } = await sceneForInput(args.input, repeats, args.sites === false ? null : args.ion ?? 'Li');
   for (const w of warnings) warn(w);
   const summary = { atoms: scene.atoms.length, bonds: scene.bonds.length, polyhedra: scene.polyhedra.length, sites: scene.sites.length, hops: scene.hops.length };
   if (args.out) {
@@ -151,12 +180,17 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
   describe: 'Show a structure in the 3D viewer (served on 127.0.0.1), or write one self-contained HTML page',
   builder: (y: Argv<object>) =>
     y
-      .positional('input', { type: 'string', demandOption: true, describe: 'structure file (CIF, POSCAR, CONTCAR, .json); NEB folders later' })
+      .positional('input', { type: 'string', demandOption: true, describe: 'structure file (CIF, POSCAR, CONTCAR, .json), builtin:NAME, a NEB run folder (00…NN) or a deck from ionpath neb' })
       .option('port', { type: 'number', describe: 'port on 127.0.0.1 (default: a free one)' })
       .option('open', { type: 'boolean', default: false, describe: 'open the page in the desktop browser' })
       .option('out', { type: 'string', describe: 'write a self-contained page here instead of serving' })
       .option('force', { type: 'boolean', default: false, describe: 'with --out: overwrite an existing file' })
       .option('supercell', { type: 'string', describe: 'initial repeats along a, b, c, e.g. 2x2x1' })
-      .option('json', { type: 'boolean', default: false, describe: 'print {url|out, atoms, bonds, …} as JSON' }) as Argv<ViewArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print {url|out, atoms, bonds, …} as JSON' })
+      .option('ion', { type: 'string', default: 'Li', describe: 'mobile ion whose sites and hops are shown' })
+      .option('sites', { type: 'boolean', default: true, describe: 'show the ion\'s sites and hops (--no-sites to skip the analysis)' })
+      .example('ionpath view LiMn2O4.cif', 'serve the viewer: Li sites (8a, 16c) and hops coloured by BVSE barrier')
+      .example('ionpath view LiMn2O4.cif --out spinel.html', 'one self-contained page, opens from disk')
+      .example('ionpath view neb-run/', 'a VTST NEB run: images animated with the energy profile') as Argv<ViewArgs>,
   handler: handler(runView),
 };

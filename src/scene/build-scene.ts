@@ -74,8 +74,13 @@ export interface NebInputForScene {
   images: { energy: number; structure: Structure }[];
   /** The migrating ion; default: the atom that moves farthest from first to last image. */
   movingAtom?: number;
+  /** Spline through the band: coordinate (Å) and ABSOLUTE energy (eV), like the images'. */
   spline?: { coordinate: number; energy: number }[];
+  /** Spline maximum: coordinate (Å) and absolute energy (eV). */
   saddle?: { coordinate: number; energy: number };
+  /** Barriers from the barrier analysis (spline); default: from the highest image. */
+  barrier?: number;
+  reverseBarrier?: number;
 }
 
 export interface BuildSceneOptions {
@@ -375,7 +380,7 @@ export function sceneNeb(first: Structure, neb: NebInputForScene, bondOpts: Bond
     if (bondOpts && moving !== undefined) img.bonds = bondsOfAtom(first, positions[k], moving, bondOpts);
     return img;
   });
-  const out: SceneNeb = { images, barrier: eMax - e0, reverseBarrier: eMax - eLast };
+  const out: SceneNeb = { images, barrier: neb.barrier ?? eMax - e0, reverseBarrier: neb.reverseBarrier ?? eMax - eLast };
   if (moving !== undefined) {
     out.movingAtom = moving;
     out.migrating = [moving];

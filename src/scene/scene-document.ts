@@ -94,6 +94,7 @@ export interface SceneNeb {
   movingAtom?: number;
   /** Indices of every atom whose bonds are given per image (the moving ion(s)). */
   migrating?: number[];
+  /** Spline through the band: coordinate (Å) and absolute energy (eV), like the images. */
   spline?: { coordinate: number; energy: number }[];
   saddle?: { coordinate: number; energy: number };
 }

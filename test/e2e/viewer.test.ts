@@ -2,7 +2,7 @@
  * Browser tests of the viewer: Playwright (playwright-core) driving Debian's Chromium
  * headless (software WebGL). Skipped with a message when /usr/bin/chromium is missing,
  * unless IONPATH_REQUIRE_BROWSER=1. The bundle is (re)built first when viewer/dist is
- * missing or older than the viewer sources. Screenshots go to test/e2e/screenshots/.
+ * missing or older than the viewer sources. Screenshots go to test/e2e/out/ (curated copies in test/e2e/screenshots/).
  *
  * Scenes: the LiMn2O4 spinel built in code (sites, hops; hop barriers synthetic and
  * labelled so) and a synthetic NEB (UI test only: a Li moved over 5 images, made-up energies).
@@ -24,7 +24,8 @@ const CHROMIUM = process.env.IONPATH_CHROMIUM ?? '/usr/bin/chromium';
 const requireBrowser = process.env.IONPATH_REQUIRE_BROWSER === '1';
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && !requireBrowser) console.warn(`[skip] viewer e2e: no Chromium at ${CHROMIUM} (set IONPATH_REQUIRE_BROWSER=1 to fail instead)`);
-const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
+// Fresh screenshots go to test/e2e/out/ (git-ignored); a curated few are kept in test/e2e/screenshots/.
+const SHOTS = join(projectRoot, 'test', 'e2e', 'out');
 
 export const CHROMIUM_ARGS = [
   '--headless',
