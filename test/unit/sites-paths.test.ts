@@ -83,3 +83,25 @@ describeWithFixtures('Li sites and hops on the fixture structures', Object.value
     expect(a).toContain('16c');
   });
 });
+
+import { selectHop } from '../../src/analysis/hop-selection.js';
+
+describeWithFixtures('hops selected for an NEB', ['cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif'], () => {
+  it('8a>16c>8a: a vacancy hop between two 8a sites a√3/4 apart, through a 16c', () => {
+    const s = readStructure(fixture('cif/LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif')).structure;
+    const r = findSites(s, { ion: 'Li' });
+    const p = findHops(s, r);
+    const h = selectHop(r, p, '8a>16c>8a');
+    expect(h.mechanism).toBe('vacancy');
+    expect(h.via!.length).toBe(1);
+    const a = s.lattice.parameters.a;
+    expect(s.lattice.minimumImageDistance(h.from, h.to)).toBeCloseTo((a * Math.sqrt(3)) / 4, 6);
+    const c16 = r.sites.find((x) => x.label === '16c')!;
+    expect(Math.min(...c16.positions.map((q) => s.lattice.minimumImageDistance(q, h.via![0])))).toBeLessThan(1e-6);
+    // a hop id gives the class representative
+    const byId = selectHop(r, p, 'H2');
+    expect(byId.labels).toEqual(['8a', '16c']);
+    expect(() => selectHop(r, p, '8a>48f')).toThrow(/no site labelled 48f/);
+    expect(() => selectHop(r, p, 'H99')).toThrow(/no hop H99/);
+  });
+});
