@@ -78,7 +78,7 @@ describe('supercell search', () => {
     expect(sc.defectDistance).toBe(Infinity);
     // integer matrix on the primitive cell reproduces the lattice; |det| = index
     const rows = sc.matrixPrimitive.map((r) => vecMat(r as unknown as Vec3, prim.lattice.matrix));
-    expect(new Lattice(rows).equals(sc.lattice, 1e-9)).toBe(true);
+    expect(new Lattice(rows as unknown as Mat3).equals(sc.lattice, 1e-9)).toBe(true);
     expect(Math.round(det3(sc.matrixPrimitive as unknown as Mat3))).toBe(8);
     // no superlattice with fewer cells reaches 9 Å (brute force, independent of the reduction)
     for (let n = 1; n < 8; n++) {
