@@ -59,12 +59,13 @@ interface MergeArgs extends OutputArgs {
 
 function outputOptions<T>(y: Argv<T>) {
   return y
-    .option('json', { type: 'boolean', describe: 'one JSON document (rows ranked, with the run\'s inputs and options)' })
-    .option('csv', { type: 'boolean', describe: 'one CSV table (a row per structure, errors included)' })
+    .option('json', { global: false, type: 'boolean', describe: 'one JSON document (rows ranked, with the run\'s inputs and options)' })
+    .option('csv', { global: false, type: 'boolean', describe: 'one CSV table (a row per structure, errors included)' })
     .conflicts('json', 'csv')
-    .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout (atomic; refuses to overwrite without --force)' })
-    .option('force', { type: 'boolean', default: false, describe: 'overwrite --output' })
-    .option('sort', { choices: SORT_KEYS as unknown as string[], describe: 'ranking key (default bvse): ' + SORT_KEYS.map((k) => `${k} = ${SORT_DESCRIPTIONS[k]}`).join('; ') });
+    .option('output', { global: false, alias: 'o', type: 'string', describe: 'write to this file instead of stdout (atomic; refuses to overwrite without --force)' })
+    .option('force', { global: false, type: 'boolean', default: false, describe: 'overwrite --output' })
+    .option('sort', { global: false, choices: SORT_KEYS as unknown as string[], describe: 'ranking key (default bvse; see below)' })
+    .epilog(['Ranking (--sort):', ...SORT_KEYS.map((k) => `  ${k.padEnd(10)} ${SORT_DESCRIPTIONS[k]}`), 'Error rows (files that could not be read or analysed) come last, with the reason.'].join('\n'));
 }
 
 /** Screening options from the command line (also what the shard documents record). */
@@ -103,8 +104,8 @@ const mergeCommand: CommandModule<object, MergeArgs> = {
   describe: 'Combine the --json shard documents of a screen into one ranked table; report missing and duplicate files',
   builder: (y) =>
     outputOptions(y)
-      .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'shard documents (ionpath screen --shard i/n --json)' })
-      .option('inputs', { type: 'string', array: true, describe: 'the files/folders that were screened, to name missing files (must give the same list)' })
+      .positional('shards', { global: false, type: 'string', array: true, demandOption: true, describe: 'shard documents (ionpath screen --shard i/n --json)' })
+      .option('inputs', { global: false, type: 'string', array: true, describe: 'the files/folders that were screened, to name missing files (must give the same list)' })
       .example('ionpath screen merge shard-*.json --csv -o ranked.csv', 'one table from all shards')
       .example('ionpath screen merge shard-*.json --inputs cifs/ --json', 'name the files of missing shards'),
   handler: handler(async (a: MergeArgs) => {
@@ -125,28 +126,28 @@ export const screenCommand: CommandModule<object, ScreenArgs> = {
   describe: 'Rank many structures as hosts for the mobile ion (sites, percolation, BVSE energies, bottleneck, capacity) on all cores; shards for Slurm arrays',
   builder: (y) =>
     outputOptions(y.command(mergeCommand as unknown as CommandModule<object, ScreenArgs>))
-      .positional('paths', { type: 'string', array: true, describe: 'structure files and folders (walked for *.cif, POSCAR/CONTCAR/*.vasp, *.json)' })
-      .option('ion', { type: 'string', default: 'Li', describe: 'mobile ion' })
-      .option('workers', { type: 'number', describe: 'worker threads (default: all cores; 0 = in this thread)' })
-      .option('timeout', { type: 'number', describe: 'seconds per file before it is skipped as timed out' })
-      .option('shard', { type: 'string', describe: 'screen shard i of n (files whose index k in the sorted list has k mod n = i-1)' })
-      .option('resolution', { type: 'number', default: DEFAULT_SCREEN_OPTIONS.resolution, describe: 'BVSE grid spacing (Å) for the percolation energies' })
-      .option('grid', { type: 'boolean', default: true, describe: 'compute BVSE percolation energies (--no-grid to skip)' })
-      .option('max-hop', { type: 'number', default: DEFAULT_SCREEN_OPTIONS.maxHop, describe: 'longest hop (Å)' })
-      .option('max-peak', { type: 'number', default: DEFAULT_SCREEN_OPTIONS.maxPeak, describe: 'leave out hops whose BVSE peak is higher (eV)' })
-      .option('symprec', { type: 'number', default: DEFAULT_SCREEN_OPTIONS.symprec })
-      .option('oxidation', { type: 'string', describe: 'oxidation states, e.g. V=5,O=-2' })
-      .option('electrons', { type: 'number', describe: 'electrons per formula unit for hosts without the ion (insertion capacity)' })
-      .option('to', { type: 'string', describe: 'target oxidation states for hosts without the ion, e.g. V=3' })
-      .option('slurm-array', { type: 'number', describe: 'write a Slurm job-array script with N shards (needs -o)' })
-      .option('partition', { type: 'string', describe: 'Slurm partition (with --slurm-array)' })
-      .option('time', { type: 'string', describe: 'Slurm wall time per task, e.g. 02:00:00 (with --slurm-array)' })
-      .option('cpus-per-task', { type: 'number', describe: 'CPUs (= worker threads) per array task (with --slurm-array)' })
-      .option('mem', { type: 'string', describe: 'Slurm memory per task, e.g. 8G (with --slurm-array)' })
-      .option('account', { type: 'string', describe: 'Slurm account (with --slurm-array)' })
-      .option('job-name', { type: 'string', describe: 'Slurm job name (with --slurm-array)' })
-      .option('max-concurrent', { type: 'number', describe: 'at most this many array tasks at once (with --slurm-array)' })
-      .option('shard-dir', { type: 'string', describe: 'folder for shard-ID.json and logs (with --slurm-array; default .)' })
+      .positional('paths', { global: false, type: 'string', array: true, describe: 'structure files and folders (walked for *.cif, POSCAR/CONTCAR/*.vasp, *.json)' })
+      .option('ion', { global: false, type: 'string', default: 'Li', describe: 'mobile ion' })
+      .option('workers', { global: false, type: 'number', describe: 'worker threads (default: all cores; 0 = in this thread)' })
+      .option('timeout', { global: false, type: 'number', describe: 'seconds per file before it is skipped as timed out' })
+      .option('shard', { global: false, type: 'string', describe: 'screen shard i of n (files whose index k in the sorted list has k mod n = i-1)' })
+      .option('resolution', { global: false, type: 'number', default: DEFAULT_SCREEN_OPTIONS.resolution, describe: 'BVSE grid spacing (Å) for the percolation energies' })
+      .option('grid', { global: false, type: 'boolean', default: true, describe: 'compute BVSE percolation energies (--no-grid to skip)' })
+      .option('max-hop', { global: false, type: 'number', default: DEFAULT_SCREEN_OPTIONS.maxHop, describe: 'longest hop (Å)' })
+      .option('max-peak', { global: false, type: 'number', default: DEFAULT_SCREEN_OPTIONS.maxPeak, describe: 'leave out hops whose BVSE peak is higher (eV)' })
+      .option('symprec', { global: false, type: 'number', default: DEFAULT_SCREEN_OPTIONS.symprec })
+      .option('oxidation', { global: false, type: 'string', describe: 'oxidation states, e.g. V=5,O=-2' })
+      .option('electrons', { global: false, type: 'number', describe: 'electrons per formula unit for hosts without the ion (insertion capacity)' })
+      .option('to', { global: false, type: 'string', describe: 'target oxidation states for hosts without the ion, e.g. V=3' })
+      .option('slurm-array', { global: false, type: 'number', describe: 'write a Slurm job-array script with N shards (needs -o)' })
+      .option('partition', { global: false, type: 'string', describe: 'Slurm partition (with --slurm-array)' })
+      .option('time', { global: false, type: 'string', describe: 'Slurm wall time per task, e.g. 02:00:00 (with --slurm-array)' })
+      .option('cpus-per-task', { global: false, type: 'number', describe: 'CPUs (= worker threads) per array task (with --slurm-array)' })
+      .option('mem', { global: false, type: 'string', describe: 'Slurm memory per task, e.g. 8G (with --slurm-array)' })
+      .option('account', { global: false, type: 'string', describe: 'Slurm account (with --slurm-array)' })
+      .option('job-name', { global: false, type: 'string', describe: 'Slurm job name (with --slurm-array)' })
+      .option('max-concurrent', { global: false, type: 'number', describe: 'at most this many array tasks at once (with --slurm-array)' })
+      .option('shard-dir', { global: false, type: 'string', describe: 'folder for shard-ID.json and logs (with --slurm-array; default .)' })
       .example('ionpath screen cifs/ --ion Li', 'rank every structure in cifs/ (all cores)')
       .example('ionpath screen cifs/ --csv -o ranked.csv --sort capacity', 'a CSV table, by capacity')
       .example('ionpath screen hosts/ --to V=3 --json', 'insertion capacity of Li-free vanadates (V reduced to 3+)')
@@ -314,14 +315,16 @@ export function formatScreen(doc: ScreenDocument): string {
   const widths = head.map((h, k) => Math.max(h.length, ...table.map((row) => row[k].length)));
   const right = new Set([0, 6, 7, 8, 9]);
   const fmtRow = (row: string[]) => '  ' + row.map((c, k) => (k === row.length - 1 ? c : right.has(k) ? c.padStart(widths[k]) : c.padEnd(widths[k]))).join('  ');
-  L.push(fmtRow(head));
-  for (const row of table) L.push(fmtRow(row));
-  L.push(`  sites: occupied+interstitial* orbits; hops: dimensionality of the hop network and the peak BVSE (eV) where it first gets there;`);
-  L.push(`  BVSE 1D/2D/3D: landscape percolation energies (eV, grid ${doc.options.resolution} Å); window: narrowest bottleneck radius (Å) of the best network;`);
-  L.push(`  capacity: extraction of all ${doc.options.ion}, or insertion with --electrons/--to for hosts without it; ρ in g/cm³`);
-  L.push(`  order: ${SORT_DESCRIPTIONS[doc.sort]}`);
-  const notes = doc.rows.filter((r) => !isScreenError(r) && r.capacity === null && r.capacityNote);
-  if (notes.length) L.push(`  no capacity for ${notes.length} structure${notes.length > 1 ? 's' : ''}: ${(notes[0] as { capacityNote: string }).capacityNote}`);
+  if (table.length) {
+    L.push(fmtRow(head));
+    for (const row of table) L.push(fmtRow(row));
+    L.push(`  sites: occupied+interstitial* orbits; hops: dimensionality of the hop network and the peak BVSE (eV) where it first gets there;`);
+    L.push(`  BVSE 1D/2D/3D: landscape percolation energies (eV, grid ${doc.options.resolution} Å); window: narrowest bottleneck radius (Å) of the best network;`);
+    L.push(`  capacity: extraction of all ${doc.options.ion}, or insertion with --electrons/--to for hosts without it; ρ in g/cm³`);
+    L.push(`  order: ${SORT_DESCRIPTIONS[doc.sort]}`);
+    const notes = doc.rows.filter((r) => !isScreenError(r) && r.capacity === null && r.capacityNote);
+    if (notes.length) L.push(`  no capacity for ${notes.length} structure${notes.length > 1 ? 's' : ''}: ${(notes[0] as { capacityNote: string }).capacityNote}`);
+  }
   if (bad.length) {
     L.push(`skipped ${bad.length}:`);
     for (const r of bad) if (isScreenError(r)) L.push(`  ${r.file}${r.block !== undefined ? ` [${r.block}]` : ''}: ${r.error}`);
