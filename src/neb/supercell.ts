@@ -314,10 +314,12 @@ export function findSupercell(primitive: Structure, inputLattice: Lattice, o: Su
       { hint: 'raise --max-atoms or lower --min-image-distance' },
     );
   }
-  const lat = new Lattice(bestAt.red.B);
   const U = bestAt.red.U.map((r) => r.map((x) => Math.round(x)));
+  // rows recomputed from the integers, with rounding noise (|x| < 1e-12 × the scale) set to 0
+  const scale = Math.max(...P.map((r) => norm(r)));
+  const lat = new Lattice(U.map((r) => vecMat(r as unknown as Vec3, P).map((x) => (Math.abs(x) < 1e-12 * scale ? 0 : x))));
   const Tinv = inputLattice.inverse;
-  const matrixInput = bestAt.red.B.map((row) => vecMat(row, Tinv).map((x) => Math.round(x * 1e9) / 1e9));
+  const matrixInput = lat.matrix.map((row) => vecMat(row, Tinv).map((x) => Math.round(x * 1e9) / 1e9));
   return {
     matrixPrimitive: U,
     matrixInput,

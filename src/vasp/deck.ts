@@ -232,7 +232,7 @@ export function planNebDeck(ep: NebEndpoints, images: readonly Structure[], repo
   const setting = o.kpoints ?? o.base.kpoints;
   const kp = kpointMesh(ini.lattice, ini.nsites, setting); // one mesh for all parts
   const nebTask: TaskName = o.vtst ? 'neb' : 'neb-novtst';
-  const system = `${ini.reducedFormula} ${o.hop?.label ?? 'hop'}`;
+  const system = `${ini.reducedFormula} ${ini.majorityElement(ep.movingIndex)} hop${typeof o.hop?.label === 'string' ? ` ${o.hop.label}` : ''}`.replace(/[#!;=\\]/g, ' ').replace(/\s+/g, ' ').trim();
   const epIncar = buildIncar({ structure: ini, speciesOrder: species, base: o.base, task: 'neb-endpoint', kpoints: kp, overrides: o.incarOverrides, system: `${system} endpoint` });
   const nebIncar = buildIncar({
     structure: ini,
