@@ -16,6 +16,9 @@ import { outcarCommand } from './outcar.js';
 import { barrierCommand } from './barrier.js';
 import { buildCommand } from './build.js';
 import { orderCommand } from './order.js';
+import { nebCommand } from './neb.js';
+import { deckCommand } from './deck.js';
+import './hop-resolver.js'; // --hop / --path of ionpath neb use the site and hop analysis
 import '../build/builtins.js'; // every command accepts builtin:NAME (and a bare built-in name)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,6 +27,8 @@ const COMMANDS: CommandModule<any, any>[] = [
   convertCommand,
   buildCommand,
   orderCommand,
+  deckCommand,
+  nebCommand,
   sitesCommand,
   pathsCommand,
   polyhedraCommand,
