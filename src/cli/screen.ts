@@ -164,6 +164,7 @@ export const screenCommand: CommandModule<object, ScreenArgs> = {
     }
     if (a.workers !== undefined && !(Number.isInteger(a.workers) && a.workers >= 0)) throw new InputError(`--workers: expected a whole number ≥ 0, got ${a.workers}`);
     if (a.timeout !== undefined && !(a.timeout > 0)) throw new InputError(`--timeout: expected seconds > 0, got ${a.timeout}`);
+    if (a.timeout !== undefined && a.workers === 0) throw new InputError('--timeout needs worker threads (a file in this thread cannot be stopped)', { hint: 'use --workers 1 or more' });
     if (a.output && existsSync(a.output) && !a.force) throw new InputError('exists; not overwriting it', { file: a.output, hint: 'pass --force to replace it' });
     const shard = a.shard !== undefined ? parseShard(a.shard) : null;
     const files = collectInputs(inputs);
