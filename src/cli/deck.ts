@@ -125,7 +125,7 @@ interface DeckArgs extends VaspArgs {
 
 export const deckCommand: CommandModule<object, DeckArgs> = {
   command: 'deck <file>',
-  describe: 'write a VASP job folder for one structure (relax, static, kvo-paper)',
+  describe: 'write a VASP job folder for one structure (relax, static, kvo-paper, neb = NEB-endpoint relaxation)',
   builder: (y) =>
     vaspOptions(
       y

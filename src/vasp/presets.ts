@@ -14,7 +14,8 @@
  *   relax       mp          relax         = pymatgen MPRelaxSet (ISIF 3 full relaxation)
  *   static      mp          static        = pymatgen MPStaticSet
  *   kvo-paper   kvo-paper   relax         the K3V5O14 study: PAW-PBE, ENCUT 400, EDIFF 1E-6, EDIFFG -0.005
- *   neb         mp          neb           VTST climbing-image NEB + endpoints (task neb-endpoint)
+ *   neb         mp          neb           VTST climbing-image NEB + endpoints (task neb-endpoint);
+ *                                         `ionpath deck --preset neb` writes one neb-endpoint run
  */
 import type { Structure } from '../core/structure.js';
 import { InputError, type Warning } from '../core/errors.js';
@@ -188,6 +189,7 @@ export const DECK_PRESETS: Readonly<Record<string, { base: keyof typeof BASES; t
   relax: { base: 'mp', task: 'relax', description: 'MP relaxation (pymatgen MPRelaxSet)' },
   static: { base: 'mp', task: 'static', description: 'MP static run (pymatgen MPStaticSet)' },
   'kvo-paper': { base: 'kvo-paper', task: 'relax', description: 'relaxation with the K3V5O14 study settings' },
+  neb: { base: 'mp', task: 'neb-endpoint', description: 'fixed-cell relaxation with the settings of an NEB deck (e.g. an endpoint CONTCAR)' },
 });
 
 /** Named presets of `ionpath neb` (the base; tasks are neb-endpoint and neb / neb-novtst). */

@@ -263,3 +263,20 @@ describe('ionpath deck (CLI)', () => {
     expect(read(join(dir, 'OUTCAR'))).toBe('run');
   }, 60_000);
 });
+
+describe('deck --preset neb', () => {
+  it('is the fixed-cell endpoint relaxation of the NEB decks (same INCAR as endpoints/initial)', async () => {
+    const { DECK_PRESETS, buildIncar } = await import('../../src/vasp/presets.js');
+    expect(DECK_PRESETS.neb).toMatchObject({ base: 'mp', task: 'neb-endpoint' });
+    const c = pmg.cases[0];
+    const dir = join(tmp, 'deck-neb');
+    writeDeck(dir, planStructureDeck(pmgStructure(c), { base: BASES.mp, task: 'neb-endpoint', presetName: 'neb', job, env: noEnv }));
+    const i = parseIncar(read(join(dir, 'INCAR'))).incar;
+    const s = pmgStructure(c).sortedByElement();
+    const ref = buildIncar({ structure: s, speciesOrder: ['Li', 'Mn', 'O'], base: BASES.mp, task: 'neb-endpoint' }).incar;
+    i.delete('SYSTEM');
+    ref.delete('SYSTEM');
+    expect([...i.entries()]).toEqual([...ref.entries()]);
+    expect([i.get('ISIF'), i.get('EDIFFG'), i.get('LDAUU')]).toEqual([2, -0.05, [0, 3.9, 0]]);
+  });
+});

@@ -5,6 +5,7 @@
  * one intended difference: NEB inputs keep GGA+U, which pymatgen's MITNEBSet drops.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Lattice } from '../../src/core/lattice.js';
 import { Structure } from '../../src/core/structure.js';
@@ -22,9 +23,11 @@ import {
 import { BASES, buildIncar, type TaskName } from '../../src/vasp/presets.js';
 import { kpointMesh } from '../../src/vasp/kpoints.js';
 import { mpHubbard, mpMagmom, lmaxmixFor } from '../../src/vasp/hubbard.js';
-import { poscarSpecies } from '../../src/vasp/deck.js';
+import { poscarSpecies, sha256 } from '../../src/vasp/deck.js';
+import { choosePotcarSymbols } from '../../src/vasp/potcar-assemble.js';
+import { readStructure } from '../../src/io/read-structure.js';
 import { readText } from '../../src/io/read-text.js';
-import { describeWithFixtures, fixture } from '../helpers/fixtures.js';
+import { describeWithFixtures, fixture, projectRoot } from '../helpers/fixtures.js';
 import { type PmgCase, pmg, pmgStructure } from '../data/neb/pymatgen.js';
 
 /** Compare an ionpath value with a pymatgen one (numbers to 1e-12 relative, strings case-insensitively). */
@@ -251,3 +254,46 @@ describe('MP rules', () => {
     expect(lmaxmixFor(['Li', 'P', 'S'])).toBeUndefined();
   });
 });
+
+interface FixtureCase {
+  fixture: string;
+  sha256: string;
+  nsites: number;
+  formula: string;
+  poscar_species: string[];
+  mprelax: { incar: Record<string, unknown>; kpoints: { mesh: number[]; style: string }; potcar_symbols: string[] };
+  mpstatic: { kpoints: { mesh: number[]; style: string } };
+}
+const fx = JSON.parse(readFileSync(join(projectRoot, 'test/data/neb/pymatgen-fixtures.json'), 'utf8')) as { cases: FixtureCase[] };
+
+describeWithFixtures(
+  'fixture CIFs: relax preset = MPRelaxSet (pymatgen-fixtures.json)',
+  fx.cases.map((c) => c.fixture),
+  () => {
+    for (const c of fx.cases) {
+      it(c.fixture, () => {
+        expect(sha256(readFileSync(fixture(c.fixture)))).toBe(c.sha256);
+        const s = readStructure(fixture(c.fixture)).structure.sortedByElement();
+        expect(s.nsites).toBe(c.nsites);
+        expect(s.formula).toBe(c.formula);
+        const species = poscarSpecies(s);
+        expect(species).toEqual(c.poscar_species);
+        const kp = kpointMesh(s.lattice, s.nsites, BASES.mp.kpoints);
+        expect([...kp.mesh, kp.style]).toEqual([...c.mprelax.kpoints.mesh, c.mprelax.kpoints.style === 'Gamma' ? 'Gamma' : 'Monkhorst-Pack']);
+        const ks = kpointMesh(s.lattice, s.nsites, BASES.mp.staticKpoints);
+        expect(ks.mesh).toEqual(c.mpstatic.kpoints.mesh);
+        const built = buildIncar({ structure: s, speciesOrder: species, base: BASES.mp, task: 'relax', kpoints: kp }).incar;
+        built.delete('SYSTEM');
+        expect([...built.keys()].sort()).toEqual(Object.keys(c.mprelax.incar).sort());
+        for (const [k, v] of Object.entries(c.mprelax.incar)) {
+          if (k === 'MAGMOM') {
+            // site order within an element may differ between the two CIF readers: compare per element
+            const per = (m: unknown[]) => species.map((e) => m.filter((_, i) => s.majorityElement(i) === e).map(Number).sort((x, y) => x - y));
+            expect(per(built.get(k) as unknown[])).toEqual(per(v as unknown[]));
+          } else expect(same(built.get(k), v), `${k}: ${JSON.stringify(built.get(k))} vs ${JSON.stringify(v)}`).toBe(true);
+        }
+        expect(choosePotcarSymbols(species)).toEqual(c.mprelax.potcar_symbols);
+      });
+    }
+  },
+);
