@@ -3,8 +3,9 @@
  * from two structures given by the user (atoms matched by species and minimum image).
  *
  * A hop is { from, to, via?, ion, mechanism } with fractional positions in the cell of the
- * structure it refers to. Each segment of from → via… → to is taken as its minimum-image
- * displacement in that cell. Mechanisms:
+ * structure it refers to, written as the periodic images the ion actually passes (a `to`
+ * outside [0, 1) is the image reached, as `ionpath paths` reports it); see segmentVector.
+ * Mechanisms:
  *   vacancy       the ion sits at `from`; the ion at `to` (if any) is removed — the
  *                 destination is the vacancy the ion hops into;
  *   interstitial  `from` and `to` are empty; one ion is inserted (at `from` initially, at
@@ -113,21 +114,27 @@ export function assertNoCollisions(s: Structure, what: string, file?: string): v
 }
 
 /**
- * Minimum-image displacement a → b (Cartesian Å); InputError when two images are equally
- * close (a segment of exactly half a lattice vector): the hop needs a waypoint there.
+ * Displacement a → b (Cartesian Å) taken as written: `b` names the periodic image the ion
+ * reaches (as `ionpath paths` gives `toFrac`), so a hop to the same site one cell over
+ * ((0,0,0) → (1,0,0)) is a real hop. When another periodic image of `b` (other than `a`
+ * itself) is closer to `a`, the coordinates were most likely wrapped by mistake: that is an
+ * InputError naming the image to write instead.
  */
 export function segmentVector(lat: Lattice, a: Vec3, b: Vec3): Vec3 {
-  const v = lat.minimumImageVector(a, b);
-  const d = Math.hypot(...v);
-  const m = lat.matrix;
-  for (let i = -1; i <= 1; i++) for (let j = -1; j <= 1; j++) for (let k = -1; k <= 1; k++) {
-    if (!(i || j || k)) continue;
-    const w: Vec3 = [v[0] + i * m[0][0] + j * m[1][0] + k * m[2][0], v[1] + i * m[0][1] + j * m[1][1] + k * m[2][1], v[2] + i * m[0][2] + j * m[1][2] + k * m[2][2]];
-    if (Math.abs(Math.hypot(...w) - d) < 1e-6 && d > 1e-6) {
-      throw new InputError(`hop segment ${fmt(a)} → ${fmt(b)} is half a lattice vector: two periodic images are equally close`, {
-        hint: 'add a waypoint (--path with an intermediate site) so every segment is shorter than half the cell',
-      });
-    }
+  const d: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const v = lat.toCartesian(d);
+  const len = Math.hypot(...v);
+  const r = [Math.round(d[0]), Math.round(d[1]), Math.round(d[2])];
+  let best: { len: number; frac: Vec3 } | null = null;
+  for (let i = -2; i <= 2; i++) for (let j = -2; j <= 2; j++) for (let k = -2; k <= 2; k++) {
+    const L: Vec3 = [i - r[0], j - r[1], k - r[2]];
+    const w = Math.hypot(...lat.toCartesian([d[0] + L[0], d[1] + L[1], d[2] + L[2]]));
+    if (w > 0.1 && w < len - 0.01 && (!best || w < best.len)) best = { len: w, frac: [b[0] + L[0], b[1] + L[1], b[2] + L[2]] };
+  }
+  if (best) {
+    throw new InputError(`hop segment ${fmt(a)} → ${fmt(b)} is ${len.toFixed(3)} Å long, but the periodic image ${fmt(best.frac)} of its end is only ${best.len.toFixed(3)} Å away`, {
+      hint: `positions are taken as written (the image the ion reaches); write ${fmt(best.frac)} for the short hop`,
+    });
   }
   return v;
 }
@@ -143,7 +150,7 @@ export function endpointsFromHop(structure: Structure, hop: Hop, o: HopEndpointO
     if (p.length !== 3 || !p.every(Number.isFinite)) throw new InputError(`hop ${k} needs three fractional coordinates`);
   }
   const lat = structure.lattice;
-  // path in Cartesian, each segment its minimum image
+  // path in Cartesian, each segment as written
   const stops: Vec3[] = [hop.from, ...(hop.via ?? []), hop.to];
   const pathCart: Vec3[] = [lat.toCartesian(hop.from)];
   for (let k = 1; k < stops.length; k++) pathCart.push(add(pathCart[k - 1], segmentVector(lat, stops[k - 1], stops[k])));

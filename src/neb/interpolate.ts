@@ -281,7 +281,7 @@ function idppEnergyForces(p: Float64Array, target: Float64Array, n: number, mic:
  * NEB forces on the interior images (ASE 'aseneb'), flattened [image1 atoms…, image2 …].
  * Returns the largest atomic force norm.
  */
-function nebForces(band: Float64Array[], targets: Float64Array[], n: number, mic: MicHelper, k: number, out: Float64Array, state: { imax: number }): number {
+function nebForces(band: Float64Array[], targets: Float64Array[], n: number, mic: MicHelper, k: number, out: Float64Array): number {
   const N = band.length;
   const energies = new Float64Array(N);
   const forces: Float64Array[] = [];
@@ -292,7 +292,6 @@ function nebForces(band: Float64Array[], targets: Float64Array[], n: number, mic
   }
   let imax = 1;
   for (let i = 2; i < N - 1; i++) if (energies[i] >= energies[imax]) imax = i;
-  state.imax = imax;
   // spring vectors t_s = mic(band[s+1] − band[s]), s = 0 … N−2
   const springs: Float64Array[] = [];
   for (let s = 0; s < N - 1; s++) {
@@ -365,8 +364,7 @@ export function idppRelax(lattice: Lattice, start: readonly Float64Array[], n: n
     }
   };
   const dx = new Float64Array(dim);
-  const state = { imax: 0 };
-  let fmax = nebForces(band, targets, n, mic, k, F, state);
+  let fmax = nebForces(band, targets, n, mic, k, F);
   let steps = 0;
   let best = fmax;
   let bestAt = 0;
@@ -402,7 +400,7 @@ export function idppRelax(lattice: Lattice, start: readonly Float64Array[], n: n
       }
       setPositions(dx);
       steps++;
-      fmax = nebForces(band, targets, n, mic, k, F, state);
+      fmax = nebForces(band, targets, n, mic, k, F);
     }
   } else {
     // FIRE with ASE's parameters
@@ -455,7 +453,7 @@ export function idppRelax(lattice: Lattice, start: readonly Float64Array[], n: n
       if (nrm > maxstep) for (let j = 0; j < dim; j++) dx[j] *= maxstep / nrm;
       setPositions(dx);
       steps++;
-      fmax = nebForces(band, targets, n, mic, k, F, state);
+      fmax = nebForces(band, targets, n, mic, k, F);
     }
   }
   return { band, converged: fmax <= fmaxTarget, steps, fmax, stagnated: stagnated && fmax > fmaxTarget };

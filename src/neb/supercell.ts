@@ -292,6 +292,8 @@ export function findSupercell(primitive: Structure, inputLattice: Lattice, o: Su
     for (const H of hermiteNormalForms(n)) {
       examined++;
       const B0: Mat3 = [vecMat(H[0], P), vecMat(H[1], P), vecMat(H[2], P)];
+      // cheap necessary test: the rows and their sums/differences are superlattice vectors
+      if (!longEnough(B0, dmin)) continue;
       const red = reduce(B0, H);
       const L = shortVectors(red.B);
       const img = shortestVector(L);
@@ -308,9 +310,9 @@ export function findSupercell(primitive: Structure, inputLattice: Lattice, o: Su
     if (bestAt) break;
   }
   if (!bestAt) {
-    const c = closest!;
+    const c = closest;
     throw new InputError(
-      `no supercell with at most ${maxAtoms} atoms keeps the moving ion ${dmin} Å from its periodic images and the other defects (best: ${c.n * nprim + delta} atoms with ${Math.min(c.img, c.def).toFixed(2)} Å)`,
+      `no supercell with at most ${maxAtoms} atoms keeps the moving ion ${dmin} Å from its periodic images and the other defects${c ? ` (best: ${c.n * nprim + delta} atoms with ${Math.min(c.img, c.def).toFixed(2)} Å)` : ''}`,
       { hint: 'raise --max-atoms or lower --min-image-distance' },
     );
   }
@@ -333,6 +335,20 @@ export function findSupercell(primitive: Structure, inputLattice: Lattice, o: Su
     angles: lat.angles,
     examined,
   };
+}
+
+/** True when the rows of B and all b_i ± b_j are at least `d` long (Å). */
+function longEnough(B: Mat3, d: number): boolean {
+  const d2 = d * d - 1e-9;
+  for (let i = 0; i < 3; i++) {
+    if (dot(B[i], B[i]) < d2) return false;
+    for (let j = i + 1; j < 3; j++) {
+      const p: Vec3 = [B[i][0] + B[j][0], B[i][1] + B[j][1], B[i][2] + B[j][2]];
+      const m: Vec3 = [B[i][0] - B[j][0], B[i][1] - B[j][1], B[i][2] - B[j][2]];
+      if (dot(p, p) < d2 || dot(m, m) < d2) return false;
+    }
+  }
+  return true;
 }
 
 /** True when every displacement d is shorter than all its translates d + L by a 0.5 Å margin. */

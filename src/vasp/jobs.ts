@@ -67,7 +67,7 @@ export function totalRanks(o: Pick<JobOptions, 'nodes' | 'ntasksPerNode' | 'imag
       const down = Math.floor(n / o.images) * o.images;
       throw new InputError(
         `${n} MPI ranks (${o.nodes} node(s) × ${o.ntasksPerNode}) is not a multiple of IMAGES = ${o.images}: VASP splits the ranks evenly over the images`,
-        { hint: `use ${down > 0 ? `${down} or ` : ''}${up} ranks (e.g. --ntasks-per-node ${Math.max(o.images, Math.round(up / o.nodes / o.images) * o.images)})` },
+        { hint: `use a multiple of ${o.images}: ${down > 0 ? `${down} or ` : ''}${up} ranks, e.g. --ntasks-per-node ${o.images * Math.max(1, Math.floor(o.ntasksPerNode / o.images))}` },
       );
     }
   }

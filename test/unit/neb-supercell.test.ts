@@ -139,6 +139,19 @@ describe('endpoints from a hop', () => {
     expect(ep.supercell!.natoms).toBe(167);
   });
 
+  it('a hop to the same site one cell over (rocksalt primitive cell, one Mg) is a real hop', () => {
+    const a0 = 4.212;
+    const prim = new Structure(new Lattice([[0, a0 / 2, a0 / 2], [a0 / 2, 0, a0 / 2], [a0 / 2, a0 / 2, 0]]), [
+      { frac: [0, 0, 0], species: 'Mg' },
+      { frac: [0.5, 0.5, 0.5], species: 'O' },
+    ]);
+    const ep = endpointsFromHop(prim, { from: [0, 0, 0], to: [1, 0, 0], ion: 'Mg', mechanism: 'vacancy' });
+    expect(Math.hypot(...ep.hopVector)).toBeCloseTo(a0 / Math.SQRT2, 9);
+    expect(ep.initial.formula).toBe(`Mg${ep.supercell!.index - 1} O${ep.supercell!.index}`);
+    expect(ep.supercell!.imageDistance).toBeGreaterThanOrEqual(9);
+    expect(ep.supercell!.defectDistance).toBeGreaterThanOrEqual(9);
+  });
+
   it('Li interstitial hop along the c channel of the synthetic P31m host', () => {
     const h = p31mHost();
     const ep = endpointsFromHop(h, { from: [0, 0, 0.05], via: [[0, 0, 0.4], [0, 0, 0.7]], to: [0, 0, 1.05], ion: 'Li', mechanism: 'interstitial', label: 'c channel' });
@@ -160,8 +173,11 @@ describe('endpoints from a hop', () => {
     expect(() => endpointsFromHop(spinel, { ...spinelHop, to: [0.5, 0.5, 0.5], via: [] })).toThrow(/destination \(0\.5000, 0\.5000, 0\.5000\) holds Mn, not Li/);
     expect(() => endpointsFromHop(spinel, { ...spinelHop, mechanism: 'interstitial' })).toThrow(/interstitial hop: the start .* is occupied by Li/);
     expect(() => endpointsFromHop(spinel, { ...spinelHop, ion: 'Xx' })).toThrow(/"Xx" is not an element symbol/);
-    expect(() => endpointsFromHop(spinel, { ...spinelHop, via: [], to: [1.125, 0.125, 0.125] })).toThrow(/does not move the ion/);
-    expect(() => endpointsFromHop(p31mHost(), { from: [0, 0, 0.05], to: [0, 0, 0.55], ion: 'Li', mechanism: 'interstitial' })).toThrow(/half a lattice vector/);
+    expect(() => endpointsFromHop(spinel, { ...spinelHop, via: [], to: [0.125, 0.125, 0.125] })).toThrow(/does not move the ion/);
+    // a wrapped destination: the literal hop crosses the cell, its short image is named
+    expect(() => endpointsFromHop(spinel, { ...spinelHop, via: [], to: [0.875, 0.875, 0.875] })).toThrow(
+      /hop segment \(0\.1250, 0\.1250, 0\.1250\) → \(0\.8750, 0\.8750, 0\.8750\) is 10\.718 Å long, but the periodic image \(-0\.1250, -0\.1250, -0\.1250\) of its end is only 3\.573 Å away/,
+    );
   });
 
   it('an interstitial placed on top of an oxygen is refused as too close', () => {
@@ -170,7 +186,7 @@ describe('endpoints from a hop', () => {
     const near: Vec3 = [o.frac[0] + 0.06, o.frac[1], o.frac[2]]; // 0.52 Å from O (> 0.5 Å site tolerance)
     let err: unknown;
     try {
-      endpointsFromHop(h, { from: near, to: [0, 0, 0.05], ion: 'Li', mechanism: 'interstitial' }, { file: 'host.cif' });
+      endpointsFromHop(h, { from: near, to: [1, 0, 1.05], ion: 'Li', mechanism: 'interstitial' }, { file: 'host.cif' });
     } catch (e) {
       err = e;
     }
