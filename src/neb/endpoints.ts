@@ -186,7 +186,9 @@ export function endpointsFromHop(structure: Structure, hop: Hop, o: HopEndpointO
   // supercell
   let cell: Structure;
   let supercell: SupercellChoice | undefined;
-  const defectsCart = hop.mechanism === 'vacancy' && atTo.index >= 0 ? [pathCart[0], pathCart[pathCart.length - 1]] : [];
+  // the vacancy sits at the destination (initial) or at the start (final; also when the
+  // ion hops into an empty site it leaves one behind): the ion keeps away from their images
+  const defectsCart = hop.mechanism === 'vacancy' ? [pathCart[0], pathCart[pathCart.length - 1]] : [];
   const atomDelta = hop.mechanism === 'vacancy' ? (atTo.index >= 0 ? -1 : 0) : 1;
   if (o.noSupercell) {
     cell = structure;
