@@ -18,11 +18,13 @@ import { buildCommand } from './build.js';
 import { orderCommand } from './order.js';
 import { nebCommand } from './neb.js';
 import { deckCommand } from './deck.js';
+import { demoCommand } from './demo.js';
 import './hop-resolver.js'; // --hop / --path of ionpath neb use the site and hop analysis
 import '../build/builtins.js'; // every command accepts builtin:NAME (and a bare built-in name)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: CommandModule<any, any>[] = [
+  demoCommand,
   infoCommand,
   convertCommand,
   buildCommand,

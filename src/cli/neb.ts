@@ -53,7 +53,7 @@ export function hopFromFracPath(text: string, ion: string, mechanism: Mechanism)
   return { from: v[0], to: v[v.length - 1], via: v.slice(1, -1), ion, mechanism, label: `${pts.length - 1}-segment path` };
 }
 
-interface NebArgs extends VaspArgs {
+export interface NebArgs extends VaspArgs {
   file?: string;
   hop?: string;
   path?: string;
@@ -156,6 +156,59 @@ export function buildNeb(a: NebArgs): NebBuild {
   return { endpoints, images, reports, idpp, hopRecord, inputs };
 }
 
+/** Summary of a written NEB deck, for callers such as `ionpath demo`. */
+export interface NebResultSummary {
+  dir: string;
+  natoms: number;
+  imageDistance: number | null;
+  /** Closest interatomic distance per image (Å), endpoints included. */
+  closest: number[];
+  /** How the POTCARs were handled, in words. */
+  potcarNote: string;
+}
+
+/** Build the band and write the deck for parsed `ionpath neb` arguments. */
+export function writeNebDeck(args: NebArgs) {
+  const defaultTasks = args.images * Math.max(1, Math.floor(32 / args.images));
+  const v = vaspSettings(args, defaultTasks);
+  const baseName = NEB_PRESETS[args.preset];
+  if (!baseName) throw new InputError(`--preset ${args.preset}: expected ${Object.keys(NEB_PRESETS).join(', ')}`);
+  const b = buildNeb(args);
+  const plan = planNebDeck(b.endpoints, b.images, b.reports, {
+    base: BASES[baseName],
+    presetName: args.preset,
+    vtst: args.vtst,
+    iopt: args.iopt === 1 ? 1 : 3,
+    method: args.method as 'idpp' | 'linear',
+    hop: b.hopRecord,
+    idpp: b.idpp,
+    kpoints: v.kpoints,
+    incarOverrides: v.incarOverrides,
+    potcarDir: v.potcarDir,
+    potcarOverrides: v.potcarOverrides,
+    job: v.job,
+    endpointJob: { ...v.job, ntasksPerNode: args['ntasks-per-node'] ?? 32 },
+    inputs: b.inputs,
+    command: `ionpath ${process.argv.slice(2).join(' ')}`,
+  });
+  const w = writeDeck(v.output, plan, v.force);
+  for (const x of plan.warnings.filter((x) => !b.endpoints.warnings.includes(x))) warn(x.message);
+  return { v, b, plan, w };
+}
+
+/** Write the deck and summarise it (no printing). */
+export function runNeb(args: NebArgs): NebResultSummary {
+  const { v, b, plan } = writeNebDeck(args);
+  const potcar = plan.notes.find((n) => /POTCAR/.test(n)) ?? 'POTCARs assembled';
+  return {
+    dir: v.output,
+    natoms: b.endpoints.initial.nsites,
+    imageDistance: b.endpoints.supercell?.imageDistance ?? null,
+    closest: b.reports.map((r) => r.closest.distance),
+    potcarNote: potcar,
+  };
+}
+
 export const nebCommand: CommandModule<object, NebArgs> = {
   command: 'neb [file]',
   describe: 'write a complete NEB deck: supercell, endpoints, IDPP/linear images, VASP inputs and jobs',
@@ -183,30 +236,7 @@ export const nebCommand: CommandModule<object, NebArgs> = {
         .option('fmax', { type: 'number', default: 0.005, describe: 'IDPP convergence (largest NEB force)' }),
     ) as unknown as Argv<NebArgs>,
   handler: handler(async (args: NebArgs) => {
-    const defaultTasks = args.images * Math.max(1, Math.floor(32 / args.images));
-    const v = vaspSettings(args, defaultTasks);
-    const baseName = NEB_PRESETS[args.preset];
-    if (!baseName) throw new InputError(`--preset ${args.preset}: expected ${Object.keys(NEB_PRESETS).join(', ')}`);
-    const b = buildNeb(args);
-    const plan = planNebDeck(b.endpoints, b.images, b.reports, {
-      base: BASES[baseName],
-      presetName: args.preset,
-      vtst: args.vtst,
-      iopt: args.iopt === 1 ? 1 : 3,
-      method: args.method as 'idpp' | 'linear',
-      hop: b.hopRecord,
-      idpp: b.idpp,
-      kpoints: v.kpoints,
-      incarOverrides: v.incarOverrides,
-      potcarDir: v.potcarDir,
-      potcarOverrides: v.potcarOverrides,
-      job: v.job,
-      endpointJob: { ...v.job, ntasksPerNode: args['ntasks-per-node'] ?? 32 },
-      inputs: b.inputs,
-      command: `ionpath ${process.argv.slice(2).join(' ')}`,
-    });
-    const w = writeDeck(v.output, plan, v.force);
-    for (const x of plan.warnings.filter((x) => !b.endpoints.warnings.includes(x))) warn(x.message);
+    const { v, b, plan, w } = writeNebDeck(args);
     if (args.json) {
       const sc = b.endpoints.supercell;
       printJson({
