@@ -19,6 +19,9 @@ import { orderCommand } from './order.js';
 import { nebCommand } from './neb.js';
 import { deckCommand } from './deck.js';
 import { demoCommand } from './demo.js';
+import { screenCommand } from './screen.js';
+import { capacityCommand } from './capacity.js';
+import { xrdCommand } from './xrd.js';
 import './hop-resolver.js'; // --hop / --path of ionpath neb use the site and hop analysis
 import '../build/builtins.js'; // every command accepts builtin:NAME (and a bare built-in name)
 
@@ -34,6 +37,9 @@ const COMMANDS: CommandModule<any, any>[] = [
   sitesCommand,
   pathsCommand,
   polyhedraCommand,
+  xrdCommand,
+  capacityCommand,
+  screenCommand,
   outcarCommand,
   vasprunCommand,
   barrierCommand,
