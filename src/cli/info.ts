@@ -104,7 +104,7 @@ export function formatInfo(d: InfoJson): string {
   lines.push(`${d.file ?? ''}${d.block ? ` [data_${d.block}]` : ''}`.trim());
   lines.push(`  formula      ${d.formula}  (${d.reducedFormula}), ${d.nsites} sites${d.ordered ? '' : ', disordered'}`);
   lines.push(`  space group  ${d.spacegroup.symbol} (${d.spacegroup.number})${d.spacegroup.setting ? `, setting ${d.spacegroup.setting}` : ''}, ${d.spacegroup.pearson}, symprec ${d.spacegroup.symprec} Å`);
-  if (d.statedSpacegroup !== undefined && d.statedSpacegroup !== d.spacegroup.number) {
+  if (d.statedSpacegroup !== undefined && d.statedSpacegroup !== 1 && d.statedSpacegroup !== d.spacegroup.number) {
     lines.push(`               (the file states ${d.statedSpacegroup}; the atoms have higher or different symmetry)`);
   }
   lines.push(`  lattice      a ${fmt(L.a)}  b ${fmt(L.b)}  c ${fmt(L.c)} Å   α ${fmt(L.alpha, 3)}  β ${fmt(L.beta, 3)}  γ ${fmt(L.gamma, 3)}°   V ${fmt(L.volume, 3)} Å³`);
