@@ -15,6 +15,7 @@
  * Hot loops run on Float64Arrays. The pair matrix lets many charge assignments of the
  * same positions (orderings) be ranked at N² cost each.
  */
+import { erfc } from '../math/erfc.js';
 import type { Lattice } from '../core/lattice.js';
 
 /** e²/(4πε₀) in eV·Å (CODATA 2018, as in pymatgen's EwaldSummation.CONV_FACT). */
@@ -65,80 +66,8 @@ export function ewaldParameters(lattice: Lattice, n: number, opts: EwaldOptions 
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// erfc to ~1e-14 relative: table + Hermite–Taylor steps (fast), series / continued fraction (reference).
-
-const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-
-/** Complementary error function by series / continued fraction (the slow reference path). */
-function erfcSlow(x: number): number {
-  if (x < 0) return 2 - erfcSlow(-x);
-  if (x < 1.5) {
-    // erf(x) = 2/√π e^{−x²} Σ_n 2ⁿ x^{2n+1} / (1·3·5⋯(2n+1)) — positive terms, no cancellation.
-    const x2 = x * x;
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < sum * 1e-17) break;
-    }
-    return 1 - TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-  }
-  // Continued fraction: erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz).
-  const tiny = 1e-300;
-  let f = x;
-  let C = x;
-  let D = 0;
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2;
-    D = x + a * D;
-    D = D === 0 ? tiny : 1 / D;
-    C = x + a / C;
-    if (C === 0) C = tiny;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
-
-// Table of erfc and e^{−x²} on a 1/64 grid over [0, 7]; between grid points a Taylor series
-// in Hermite polynomials: erfc(x0+h) = erfc(x0) − (2/√π) e^{−x0²} Σ_{n≥1} (−1)^{n−1} H_{n−1}(x0) hⁿ/n!.
-const GRID = 64;
-const XMAX = 7;
-const NTAB = XMAX * GRID + 1;
-const ERFC_TAB = new Float64Array(NTAB);
-const EXP_TAB = new Float64Array(NTAB);
-for (let i = 0; i < NTAB; i++) {
-  const x = i / GRID;
-  ERFC_TAB[i] = erfcSlow(x);
-  EXP_TAB[i] = Math.exp(-x * x);
-}
-
-/** Complementary error function; relative error below 1e-14 for 0 ≤ x ≤ 7 (checked against Python's math.erfc). */
-export function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  if (x >= XMAX) return erfcSlow(x); // < 5e-23; the continued fraction converges in a few steps here
-  const i = Math.round(x * GRID);
-  const x0 = i / GRID;
-  const h = x - x0;
-  if (h === 0) return ERFC_TAB[i];
-  // Σ_{n=1}^{14} (−1)^{n−1} H_{n−1}(x0) hⁿ / n!, with H_{m+1} = 2 x0 H_m − 2 m H_{m−1}
-  let hm1 = 0; // H_{m−1}
-  let hm = 1; // H_m, m = 0
-  let pw = h; // hⁿ / n!, n = 1
-  let sum = h;
-  for (let n = 2; n <= 14; n++) {
-    const m = n - 2; // H_{n−1} = 2 x0 H_{n−2} − 2 (n−2) H_{n−3}
-    const next = 2 * x0 * hm - 2 * m * hm1;
-    hm1 = hm;
-    hm = next;
-    pw *= h / n;
-    sum += (n % 2 === 0 ? -1 : 1) * hm * pw;
-  }
-  return ERFC_TAB[i] - TWO_OVER_SQRT_PI * EXP_TAB[i] * sum;
-}
+// erfc: the one implementation in src/math/erfc.ts (Cody 1969), re-exported for callers of this module.
+export { erfc };
 
 // ---------------------------------------------------------------------------------------
 

@@ -20,10 +20,10 @@
 import { element, shannonRadius } from '../core/elements.js';
 import type { Structure } from '../core/structure.js';
 import { type Vec3, wrapVec } from '../core/vec3.js';
-void wrapVec;
 import { NeighborGrid } from '../geometry/neighbors.js';
 import { voidCentres } from '../geometry/voronoi.js';
-import { analyzeCell, type SymOp } from '../symmetry/moyo.js';
+import { analyzeCell } from '../symmetry/moyo.js';
+import { expandOrbit } from '../symmetry/expand.js';
 import { siteTypes } from '../symmetry/analyze.js';
 import { type BvseModel, buildBvseModel, bvseEnergy } from './bvse.js';
 
@@ -150,9 +150,10 @@ export function findSites(structure: Structure, opts: SiteOptions = {}): SitesRe
       // orbit of the raw centre, then relax its representative and re-expand
       let rep = v.frac;
       if (opts.relax !== false) rep = relaxToMinimum(model, rep);
-      rep = symmetrize(rep, ops, lattice, 0.05);
-      const positions = orbitOf(rep, ops, lattice, 0.05);
-      for (const p of orbitOf(v.frac, ops, lattice, 0.05)) assigned.push(p);
+      // the orbit, with images that merge averaged: a point a hair off a special position lands on it
+      const positions = expandOrbit(rep, ops, lattice, 0.05);
+      rep = canonical(positions);
+      for (const p of expandOrbit(v.frac, ops, lattice, 0.05)) assigned.push(p);
       // a candidate this close to an occupied site of the ion is that site, not another one
       if (near(rep, occupiedPositions, Math.max(mergeTol, OCCUPIED_EXCLUSION_Å))) continue;
       if (orbits.some((o) => near(rep, o.positions, mergeTol))) continue;
@@ -241,51 +242,6 @@ function coordination(grid: NeighborGrid, fwEl: string[], anionEls: string[], c:
     if (anionEls.includes(fwEl[j]) && d <= 1.2 * dmin) n++;
   }, Math.min(grid.cutoff, 1.2 * dmin + 1e-9));
   return n;
-}
-
-/** Snap a point onto its special position: the mean of its images under the operations that (nearly) fix it. */
-function symmetrize(p: Vec3, ops: readonly SymOp[], lattice: Structure['lattice'], tolÅ: number): Vec3 {
-  const acc = [0, 0, 0];
-  let n = 0;
-  for (const op of ops) {
-    const r = op.rotation;
-    const q = [
-      r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + op.translation[0],
-      r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + op.translation[1],
-      r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + op.translation[2],
-    ];
-    const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]].map((x) => x - Math.round(x));
-    if (lattice.toCartesian(d as unknown as Vec3).every((x) => Math.abs(x) < tolÅ)) {
-      for (let k = 0; k < 3; k++) acc[k] += p[k] + d[k];
-      n++;
-    }
-  }
-  return snap([acc[0] / n, acc[1] / n, acc[2] / n]);
-}
-
-/** Wrap into [0, 1) and clean values within 1e-8 of a multiple of 1/48 (special positions). */
-function snap(p: readonly number[]): Vec3 {
-  return p.map((x) => {
-    let y = x - Math.floor(x);
-    const k = Math.round(y * 48);
-    if (Math.abs(y * 48 - k) < 48e-8) y = k / 48;
-    return y >= 1 ? 0 : y;
-  }) as unknown as Vec3;
-}
-
-/** Images of a fractional point under the operations, wrapped and deduplicated (tol in Å). */
-export function orbitOf(p: Vec3, ops: readonly SymOp[], lattice: Structure['lattice'], tolÅ: number): Vec3[] {
-  const out: Vec3[] = [];
-  for (const op of ops) {
-    const r = op.rotation;
-    const q = snap([
-      r[0] * p[0] + r[1] * p[1] + r[2] * p[2] + op.translation[0],
-      r[3] * p[0] + r[4] * p[1] + r[5] * p[2] + op.translation[1],
-      r[6] * p[0] + r[7] * p[1] + r[8] * p[2] + op.translation[2],
-    ]);
-    if (!out.some((x) => lattice.minimumImageDistance(x, q) < tolÅ)) out.push(q);
-  }
-  return out;
 }
 
 function cmpFrac(a: Vec3, b: Vec3): number {

@@ -7,6 +7,7 @@
  *    are made equivalent. Representative positions are put exactly on their symmetry element.
  * Both forms read back (in ionpath and pymatgen) to the same structure.
  */
+import { siteTypes as analyzeSiteTypes } from '../../symmetry/analyze.js';
 import type { Lattice } from '../../core/lattice.js';
 import type { Site, Species, Structure } from '../../core/structure.js';
 import { formatAmount } from '../../core/structure.js';
@@ -157,26 +158,9 @@ function symopLoop(ops: readonly SymOp[]): string[] {
   return out;
 }
 
-/** Key of a site's contents for symmetry typing: species, oxidation states and occupancies. */
-export function siteTypeKey(site: Site): string {
-  return site.species
-    .map((s) => `${s.element}${s.oxidationState ?? ''}:${s.occupancy.toFixed(6)}`)
-    .sort()
-    .join(',');
-}
-
-/** Integer types per site for symmetry analysis (equal contents → equal type). */
+/** Integer types per site for symmetry analysis (equal contents → equal type): symmetry/analyze.ts. */
 export function siteTypes(structure: Structure): number[] {
-  const keys = new Map<string, number>();
-  return structure.sites.map((s) => {
-    const k = siteTypeKey(s);
-    let t = keys.get(k);
-    if (t === undefined) {
-      t = keys.size + 1;
-      keys.set(k, t);
-    }
-    return t;
-  });
+  return analyzeSiteTypes(structure).types;
 }
 
 /** Average of the images of p under the operations that map it onto itself (mod lattice) — p put exactly on its symmetry element. */
