@@ -242,7 +242,8 @@ describeWithFixtures('ionpath view: scene for a CIF', ['cif/LiMn2O4_Berg1998_ICS
       else process.env.IONPATH_VIEWER_DIST = old;
     }
     const summary = JSON.parse(printed.slice(0, printed.indexOf('\n}') + 2));
-    expect(summary).toMatchObject({ out, atoms: 56, bonds: 128, polyhedra: 24, sites: 0, hops: 0 });
+    // the Li sites (8 × 8a, 16 × 16c) and the hops up to full 3D percolation (32 + 48) are shown too
+    expect(summary).toMatchObject({ out, atoms: 56, bonds: 128, polyhedra: 24, sites: 24, hops: 80 });
     const json = /id="ionpath-scene">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))![1];
     expect(JSON.parse(json).atoms).toHaveLength(56);
   });
@@ -255,14 +256,17 @@ describe('ionpath view: arguments', () => {
     for (const bad of ['2x2', '0x1x1', '2x2x51', 'axbxc', '1.5x1x1']) expect(() => parseRepeats(bad)).toThrow(/--supercell/);
   });
 
-  it('says clearly that folders are not supported yet, and names missing files', async () => {
+  it('says clearly what is missing in a NEB folder, and names missing files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ionpath-neb-'));
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, '00'));
     mkdirSync(join(dir, '01'));
+    const notNeb = await sceneForInput(mkdtempSync(join(tmpdir(), 'ionpath-empty-'))).catch((x: unknown) => x);
+    expect(String((notNeb as Error).message)).toMatch(/not a NEB run or deck/);
     const e = await sceneForInput(dir).catch((x: unknown) => x);
     expect(isInputError(e)).toBe(true);
-    expect(String((e as Error).message)).toMatch(/NEB run is not supported yet/);
+    // image folders without POSCAR or OUTCAR: the missing file is named
+    expect(String((e as Error).message) + String((e as { file?: string }).file)).toMatch(/00.*POSCAR|POSCAR.*00|no such file/);
     const m = await sceneForInput(join(dir, 'nope.cif')).catch((x: unknown) => x);
     expect(isInputError(m)).toBe(true);
   });
