@@ -38,7 +38,7 @@ export interface BvseModel {
   ion: string;
   ionCharge: number;
   structure: Structure;
-  /** Indices (into structure.sites) of the framework atoms, in grid order. */
+  /** Structure site of each framework entry (one entry per species; a mixed site repeats). */
   frameworkSites: Int32Array;
   /** Framework Cartesian positions (Å). */
   cart: Float64Array;
@@ -89,33 +89,32 @@ export function buildBvseModel(structure: Structure, ion: string, opts: BvseOpti
     // framework content of the site: everything but the mobile ion
     const rest = site.species.filter((sp) => sp.element !== ion);
     if (rest.length === 0) return;
-    let morseW = 0, D = 0, Rm = 0, al = 0, Rc = 0, K = 0, S = 0, occ = 0;
+    // One framework entry per species: a mixed site (Co/Ni/Mn on 3b) adds each cation's own
+    // screened Coulomb term, weighted by its occupancy; anions add their Morse term likewise.
+    const c = structure.cart(i);
     for (const sp of rest) {
       const q = sp.oxidationState ?? ox.byElement[sp.element];
+      let morseW = 0, D = 0, Rm = 0, al = 0, Rc = 0, K = 0, S = 1;
       if (q < 0) {
         const p = softBvParams(ion, sp.element);
         if (!p) {
           missing.add(sp.element);
           continue;
         }
-        // one anion type per site in practice; weight by occupancy
-        morseW += sp.occupancy;
+        morseW = sp.occupancy;
         D = p.d0; Rm = p.rMin; al = p.alpha; Rc = p.rCutoff;
       } else if (q > 0) {
         const nB = principalQuantumNumber(sp.element);
-        K += sp.occupancy * COULOMB_EV_ANGSTROM * qA * (q / Math.sqrt(nB));
-        S += sp.occupancy * f * (rA + element(sp.element).covalentRadius);
-        occ += sp.occupancy;
-      }
+        K = sp.occupancy * COULOMB_EV_ANGSTROM * qA * (q / Math.sqrt(nB));
+        S = f * (rA + element(sp.element).covalentRadius);
+      } else continue;
+      idx.push(i);
+      cart.push(c[0], c[1], c[2]);
+      w.push(morseW); d0.push(D); rMin.push(Rm); alpha.push(al); rCut.push(Rc);
+      k.push(K); sl.push(S);
+      maxCut = Math.max(maxCut, Rc);
+      if (K !== 0) maxScreen = Math.max(maxScreen, S);
     }
-    if (morseW === 0 && K === 0) return;
-    idx.push(i);
-    const c = structure.cart(i);
-    cart.push(c[0], c[1], c[2]);
-    w.push(morseW); d0.push(D); rMin.push(Rm); alpha.push(al); rCut.push(Rc);
-    k.push(K); sl.push(occ > 0 ? S / occ : 1);
-    maxCut = Math.max(maxCut, Rc);
-    if (K !== 0) maxScreen = Math.max(maxScreen, S / occ);
   });
   if (missing.size) {
     throw new InputError(`no softBV parameters for ${ion}–${[...missing].join(', ')} pairs`, { hint: 'BVSE covers O, S, Se, Te, F, Cl, Br, I, N anions (softBV table)' });

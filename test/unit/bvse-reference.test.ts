@@ -18,10 +18,9 @@
  *   (10 eV / 2^20 = 9.5 µeV wide). So 0 ≤ ours − reference ≤ bin width (± 1e-6 eV of energy
  *   agreement). That is the resolution of the sweep, not of the physics: the grid spacing
  *   itself moves these energies by up to ~0.08 eV between 0.2 and 0.1 Å (bench/README-bvse.md).
- * - NCM111's mixed 3b site (Co/Ni/Mn): bvse.ts folds the three cations into one Coulomb term
- *   with an occupancy-averaged screening length; the reference sums the three species. The
- *   reference has both; ours matches the site-averaged variant to 1e-6 and misses the
- *   per-species one by ~0.05 eV (reported to the lead; marked as an expected failure below).
+ * - NCM111's mixed 3b site (Co/Ni/Mn): both sides sum the three species separately, each with
+ *   its own screening length and weighted by occupancy (the reference also has a site-averaged
+ *   variant, which bvse.ts used to compute).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -65,8 +64,8 @@ describeWithFixtures('BVSE vs the independent numpy/scipy reference (bench/bvse_
   });
 
   for (const [key, e] of entries) {
-    const mixed = key === 'NCM111';
-    const variant = mixed ? e['site-average'] : e.species;
+    // every structure, NCM111's mixed 3b site included, against the per-species reference
+    const variant = e.species;
 
     it(`${key}: oxidation states, cutoff and BVSE at 20 points agree to ${ENERGY_TOL} eV`, () => {
       const m = load(e);
@@ -100,10 +99,8 @@ describeWithFixtures('BVSE vs the independent numpy/scipy reference (bench/bvse_
     });
   }
 
-  // Known deviation (reported): the per-species sum on NCM111's mixed Co/Ni/Mn site. When
-  // bvse.ts sums the species of a mixed site separately this starts to pass; then drop
-  // `.fails` and test NCM111 against `species` like the ordered structures above.
-  it.fails('NCM111: BVSE with the mixed 3b site summed per species (expected failure until bvse.ts does so)', () => {
+  // NCM111's mixed Co/Ni/Mn site: one screened Coulomb term per species, weighted by occupancy.
+  it('NCM111: BVSE with the mixed 3b site summed per species', () => {
     const e = ref.structures.NCM111;
     const m = load(e);
     const ours = e.points.map((p) => bvseEnergyFrac(m, p as unknown as Vec3));
