@@ -139,6 +139,9 @@ export const barrierCommand: CommandModule<object, BarrierArgs> = {
   builder: (y: Argv<object>) =>
     y
       .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'NEB run folder(s) holding 00, 01, … NN' })
+      .example('ionpath barrier neb/', 'barrier, saddle, per-image convergence')
+      .example('ionpath barrier pathI pathII pathIII --svg paths.svg', 'three paths in one energy-profile plot')
+      .example('ionpath barrier neb --endpoints relax/ini relax/fin --dat', 'endpoint energies from relaxations; VTST neb.dat, spline.dat, exts.dat')
       .option('endpoints', {
         type: 'string',
         array: true,

@@ -130,6 +130,9 @@ export const deckCommand: CommandModule<object, DeckArgs> = {
     vaspOptions(
       y
         .positional('file', { type: 'string', demandOption: true, describe: 'structure (CIF, POSCAR/CONTCAR, pymatgen JSON, builtin:NAME)' })
+        .example('ionpath deck CONTCAR --preset relax -o relax', 'MPRelaxSet-style relaxation (GGA+U for oxides, MAGMOM, KPOINTS, job.sh)')
+        .example('ionpath deck host.cif --preset kvo-paper -o kvo --potcar-dir ~/PAW_PBE', 'ENCUT 400, EDIFF 1E-6, EDIFFG -0.005, POTCAR assembled')
+        .example('ionpath deck s.vasp --preset static --incar NSW=0 --kmesh 4x4x4 -o static', 'overrides always win')
         .option('preset', { type: 'string', choices: Object.keys(DECK_PRESETS), default: 'relax', describe: 'input preset' }),
     ) as unknown as Argv<DeckArgs>,
   handler: handler(async (args: DeckArgs) => {

@@ -216,6 +216,9 @@ export const nebCommand: CommandModule<object, NebArgs> = {
     vaspOptions(
       y
         .positional('file', { type: 'string', describe: 'structure holding the hop (CIF, POSCAR, pymatgen JSON, builtin:NAME)' })
+        .example('ionpath neb LiMn2O4.cif --path "8a>16c>8a" -o neb', 'vacancy hop through the 16c site, with endpoint relaxations')
+        .example('ionpath neb host.cif --hop H2 --mechanism interstitial --preset kvo-paper -o neb', 'a hop class from `ionpath paths`, Li inserted')
+        .example('ionpath neb --from initial/CONTCAR --to final/CONTCAR --images 7 -o neb', 'explicit endpoints, matched atom by atom')
         .option('hop', { type: 'string', describe: 'hop id from `ionpath paths`' })
         .option('path', { type: 'string', describe: 'chain of sites, e.g. "8a>16c>8a"' })
         .option('frac-path', { type: 'string', describe: 'explicit positions "x,y,z>x,y,z[>…]" (fractional; middle points are waypoints)' })

@@ -116,6 +116,8 @@ export const outcarCommand: CommandModule<object, OutcarArgs> = {
   builder: (y: Argv<object>) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'OUTCAR, OUTCAR.gz, OUTCAR.xz or OUTCAR.bz2' })
+      .example('ionpath outcar OUTCAR', 'energies, forces, convergence; complete or why not')
+      .example('ionpath outcar OUTCAR.gz --json --steps', 'every ionic step as JSON')
       .option('json', { type: 'boolean', default: false, describe: 'print the result as one JSON document' })
       .option('steps', {
         type: 'boolean',

@@ -66,6 +66,8 @@ export const vasprunCommand: CommandModule<object, VasprunArgs> = {
   builder: (y: Argv<object>) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'vasprun.xml, or vasprun.xml.gz' })
+      .example('ionpath vasprun vasprun.xml', 'final energy, steps, convergence')
+      .example('ionpath vasprun vasprun.xml.gz --json --dos', 'with the density of states')
       .option('json', { type: 'boolean', default: false, describe: 'print the full result as one JSON document' })
       .option('eigenvalues', { type: 'boolean', default: false, describe: 'also read eigenvalues and occupations' })
       .option('dos', { type: 'boolean', default: false, describe: 'also read the total and projected DOS' }) as Argv<VasprunArgs>,
