@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 /**
  * The BVSE grid on all cores: rows of the grid are split between worker threads (each
  * rebuilds the model; the structure crosses as plain data). Falls back to the calling thread
@@ -45,7 +46,7 @@ export async function bvseGridParallel(model: BvseModel, opts: ParallelGridOptio
           // Under the test runner the sources are TypeScript: load the worker through tsx.
           const worker = isTs
             ? new Worker(
-                `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); });`,
+                `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); });`,
                 { eval: true, workerData },
               )
             : new Worker(workerFile, { workerData });
@@ -69,4 +70,9 @@ export async function bvseGridParallel(model: BvseModel, opts: ParallelGridOptio
   for (let i = 0; i < energies.length; i++) if (energies[i] < min) min = energies[i];
   const L = model.structure.lattice.lengths;
   return { shape, energies, spacing: [L[0] / n0, L[1] / n1, L[2] / n2], min };
+}
+
+/** tsx's register API, resolved from this module (not from the current folder), for TypeScript-source runs. */
+function tsxApiUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 /**
  * A small pool of worker threads (node:worker_threads) that runs independent tasks and
  * returns their results in task order, whatever order the workers finish in.
@@ -39,7 +40,7 @@ type ReplyMessage<R> = { ready: true } | { id: number; result: R };
 export function startWorker(workerFile: string, workerData?: unknown): Worker {
   if (/\.[mc]?ts$/.test(workerFile)) {
     return new Worker(
-      `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); });`,
+      `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); });`,
       { eval: true, workerData },
     );
   }
@@ -150,4 +151,9 @@ export function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<T, R>): Pro
 
     for (let k = 0; k < nWorkers; k++) spawn();
   });
+}
+
+/** tsx's register API, resolved from this module (not from the current folder), for TypeScript-source runs. */
+function tsxApiUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
 }
