@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 /**
  * The BVSE grid on all cores: rows of the grid are split between worker threads (each
  * rebuilds the model; the structure crosses as plain data). Falls back to the calling thread
@@ -74,5 +73,5 @@ export async function bvseGridParallel(model: BvseModel, opts: ParallelGridOptio
 
 /** tsx's register API, resolved from this module (not from the current folder), for TypeScript-source runs. */
 function tsxApiUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  return import.meta.resolve('tsx/esm/api');
 }

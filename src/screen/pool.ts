@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 /**
  * A small pool of worker threads (node:worker_threads) that runs independent tasks and
  * returns their results in task order, whatever order the workers finish in.
@@ -155,5 +154,5 @@ export function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<T, R>): Pro
 
 /** tsx's register API, resolved from this module (not from the current folder), for TypeScript-source runs. */
 function tsxApiUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  return import.meta.resolve('tsx/esm/api');
 }
