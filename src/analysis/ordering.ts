@@ -19,6 +19,7 @@
  * - Too many configurations (> `maxConfigurations`) → InputError with the count; `random`
  *   samples seeded random orderings instead (deduplicated the same way).
  */
+import { mulberry32 } from '../math/random.js';
 import { InputError } from '../core/errors.js';
 import { Lattice } from '../core/lattice.js';
 import { Structure, sortElements, type SiteInput } from '../core/structure.js';
@@ -385,17 +386,7 @@ function canonicalForm(c: Uint8Array, inverses: readonly Int32Array[]): { min: U
   return { min, stab };
 }
 
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 interface Candidate {
   energy: number;

@@ -9,6 +9,7 @@
  * as the jitter goes to zero (each stays the centre of an empty sphere through four points).
  */
 import { insphere, orient3d } from 'robust-predicates';
+import { mulberry32 } from '../math/random.js';
 
 export interface Tetrahedralization {
   /** Point coordinates (Å) used, after jitter: [x0, y0, z0, …]. */
@@ -29,15 +30,8 @@ export function delaunay3d(input: Float64Array | readonly number[], opts: Delaun
   const n = input.length / 3;
   if (!Number.isInteger(n)) throw new RangeError('points must be a flat array of x, y, z triples');
   const jitter = opts.jitterÅ ?? 0;
-  let seed = (opts.seed ?? 12345) >>> 0;
-  const rand = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(opts.seed ?? 12345);
+
   // Points plus 4 super-vertices at the end.
   const P = new Float64Array((n + 4) * 3);
   let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
