@@ -268,7 +268,7 @@ export function computeXrd(structure: Structure, opts: XrdOptions = {}): XrdPatt
     const lp = (1 + Math.cos(2 * theta) ** 2) / (Math.sin(theta) ** 2 * Math.cos(theta));
     const intensity = (re * re + im * im) * lp;
     const twoTheta = 2 * theta * DEG;
-    const idx = hexagonal ? [h, k, -h - k, l] : [h, k, l];
+    const idx = hexagonal ? [h, k, -(h + k) + 0, l] : [h, k, l];
     // the earliest peak within the tolerance (pymatgen compares with every peak so far)
     let match = -1;
     for (let p = peaks.length - 1; p >= 0 && peaks[p].twoTheta > twoTheta - 1; p--) {
@@ -353,7 +353,7 @@ export function parseDebyeWaller(text: string): Record<string, number> {
  * undefined (absent, extinct or out of range). The peak must list the family and lie at its d.
  */
 export function findPeak(pattern: XrdPattern, lattice: Lattice, hkl: readonly [number, number, number]): XrdPeak | undefined {
-  const idx = pattern.hexagonal ? [hkl[0], hkl[1], -hkl[0] - hkl[1], hkl[2]] : [...hkl];
+  const idx = pattern.hexagonal ? [hkl[0], hkl[1], -(hkl[0] + hkl[1]) + 0, hkl[2]] : [...hkl];
   const d = lattice.dSpacing(hkl[0], hkl[1], hkl[2]);
   return pattern.peaks.find((p) => Math.abs(p.d - d) < 1e-6 * d + 1e-9 && p.families.some((f) => isPermutationFamily(f.hkil ?? f.hkl, idx)));
 }
