@@ -107,7 +107,11 @@ export function analyzeCell(cell: SymmetryCell, symprec = 0.01, setting: 'Standa
   });
   try {
     const ds = moyo.analyze_cell(json, symprec, setting);
-    return { ...ds, operations: ds.operations.map(toRowMajor) };
+    // moyo-wasm 0.15 can return rotations that are not isometries of a supercell whose lattice
+    // breaks the point symmetry (upstream spglib/moyo#445, fixed in #446): keep only those
+    // that preserve the metric, Wᵀ G W = G.
+    const ops = ds.operations.map(toRowMajor).filter((op) => preservesMetric(op, cell.lattice));
+    return { ...ds, operations: ops };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new Error(`symmetry analysis failed (symprec ${symprec} Å): ${msg}`);
@@ -121,4 +125,20 @@ function toRowMajor(op: { rotation: readonly number[]; translation: readonly num
     rotation: [r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]],
     translation: [op.translation[0], op.translation[1], op.translation[2]],
   };
+}
+
+/** Does the rotation (fractional basis, row-major) keep the metric G = M Mᵀ of the lattice rows? */
+function preservesMetric(op: SymOp, lattice: readonly (readonly number[])[]): boolean {
+  const G = [0, 1, 2].map((i) => [0, 1, 2].map((j) => lattice[i][0] * lattice[j][0] + lattice[i][1] * lattice[j][1] + lattice[i][2] * lattice[j][2]));
+  const W = op.rotation;
+  const scale = Math.max(G[0][0], G[1][1], G[2][2]);
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      // (Wᵀ G W)_ij = Σ_kl W_ki G_kl W_lj
+      let v = 0;
+      for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) v += W[3 * k + i] * G[k][l] * W[3 * l + j];
+      if (Math.abs(v - G[i][j]) > 1e-3 * scale) return false;
+    }
+  }
+  return true;
 }

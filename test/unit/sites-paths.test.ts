@@ -105,3 +105,13 @@ describeWithFixtures('hops selected for an NEB', ['cif/LiMn2O4_Berg1998_ICSD5041
     expect(() => selectHop(r, p, 'H99')).toThrow(/no hop H99/);
   });
 });
+
+describeWithFixtures('supercells that break the lattice symmetry', ['cif/LiNiO2_Hirano1995_ICSD78687_R-3m-H_transcribed.cif'], () => {
+  it('LiNiO2 5×6×1: sites keep their labels and counts (moyo-wasm 0.15 non-isometric operations dropped)', () => {
+    const s = readStructure(fixture('cif/LiNiO2_Hirano1995_ICSD78687_R-3m-H_transcribed.cif')).structure.supercell([5, 6, 1]);
+    const r = findSites(s, { ion: 'Li' });
+    const occ = r.sites.filter((x) => x.kind === 'occupied');
+    expect(occ.reduce((n, x) => n + x.positions.length, 0)).toBe(90);
+    expect(r.sites.every((x) => x.positions.length <= 180)).toBe(true);
+  });
+});
