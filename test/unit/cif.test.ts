@@ -16,7 +16,7 @@ import { readCif, readCifString, writeCif, type CifStructureBlock } from '../../
 import { siteTypes } from '../../src/io/cif/writer.js';
 import { analyzeCell, hallEntriesOf, operationsOfHall } from '../../src/symmetry/moyo.js';
 import { expandSites } from '../../src/symmetry/expand.js';
-import { describeWithFixtures, fixture } from '../helpers/fixtures.js';
+import { describeWithFixtures, fixture, CIF_FIXTURE_FILES } from '../helpers/fixtures.js';
 
 function errorOf(fn: () => unknown): InputError {
   try {
@@ -237,21 +237,7 @@ function pymatgenRead(texts: string[]): (Plain | { error: string })[] {
   return JSON.parse(r.stdout);
 }
 
-const FIXTURES = [
-  'CuSe_COD9011303_P-421m_DFT-model_omdb-findsym.cif',
-  'Li2Fe3SbO8_AMCSD0013490_P63mc_mixed-sites_transcribed.cif',
-  'Li2MnO3_Lee2012_ICSD187500_C2m_transcribed.cif',
-  'Li2Pt3B_COD1511225_P4332_omdb-findsym.cif',
-  'LiCo1-3Ni1-3Mn1-3O2_NCM111_Yin2006_ICSD171750_R-3m-H_transcribed.cif',
-  'LiMn2O4_Berg1998_ICSD50415_Fd-3m_transcribed.cif',
-  'LiNiO2_Hirano1995_ICSD78687_R-3m-H_transcribed.cif',
-  'LiTi2O4_AMCSD0014220_Fd3m_origin1.cif',
-  'NH4-2_VO_VPO7_COD1001731_P4bm_fresnoite-type_transcribed.cif',
-  'amcsd_2-entries_grunerite_galena_multiblock.cif',
-  'cod1000002_Sr-oxalate_Hall-only.cif',
-  'cod2000000_special-values_cod-tools-test.cif',
-  'salicylic-acid_CIF2.0_CrystalInfoFramework-test.cif',
-];
+const FIXTURES = CIF_FIXTURE_FILES;
 
 /** Cell parameters with the metric of a crystal system. */
 function cellFor(system: string, rnd: () => number): Lattice {
